@@ -1,0 +1,4 @@
+import { IRenderMime } from '@jupyterlab/rendermime-interfaces';
+
+const extension: IRenderMime.IExtension[] = [];
+export default extension;

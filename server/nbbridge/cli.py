@@ -1,0 +1,5 @@
+"""The nbbridge command line."""
+
+
+def main() -> None:
+    pass

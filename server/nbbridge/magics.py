@@ -1,0 +1,5 @@
+"""IPython magics: %%step and %nbbridge."""
+
+
+def register(ipython) -> None:  # noqa: ANN001
+    pass

@@ -1,0 +1,21 @@
+"""Why an export was refused. Each error says what to do; nothing is written when one is raised."""
+
+from __future__ import annotations
+
+__all__ = ["ExportError", "HandEditedFiles"]
+
+
+class ExportError(ValueError):
+    """An export that cannot be done as asked (bad name, bad target folder, lint not clean)."""
+
+
+class HandEditedFiles(ExportError):
+    """Files changed by hand since the last export; they are kept unless the export is forced."""
+
+    def __init__(self, files: list[str]) -> None:
+        self.files = files
+        listed = ", ".join(files)
+        super().__init__(
+            f"{len(files)} file(s) were edited by hand since the last export and were kept: "
+            f"{listed}. Re-run with --force to replace them."
+        )

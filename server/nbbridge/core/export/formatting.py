@@ -1,0 +1,53 @@
+"""black, then ruff: the exported package is formatted and lint-clean with its own settings.
+
+black runs in-process (it is a library); ruff has no Python API, so its binary (shipped in the
+``ruff`` wheel) runs once over the whole staged package, with the package's own pyproject.toml.
+"""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+import black
+
+from .errors import ExportError
+
+__all__ = ["LINE_LENGTH", "RUFF_RULES", "format_python", "ruff_fix_and_check"]
+
+LINE_LENGTH = 100
+# The rules the exported package promises to pass (written into its pyproject.toml as well).
+RUFF_RULES = ["E", "F", "W", "I", "B", "UP"]
+
+_MODE = black.Mode(line_length=LINE_LENGTH, target_versions={black.TargetVersion.PY310})
+
+
+def format_python(source: str, filename: str = "<generated>") -> str:
+    """black-format generated code; a failure here is a generator bug, reported with the file."""
+    try:
+        return black.format_str(source, mode=_MODE)
+    except black.InvalidInput as exc:  # pragma: no cover - would mean nbbridge wrote bad Python
+        raise ExportError(f"generated {filename} is not valid Python: {exc}") from exc
+
+
+def _ruff_binary() -> str:
+    from ruff.__main__ import find_ruff_bin
+
+    return str(find_ruff_bin())
+
+
+def ruff_fix_and_check(package_root: Path) -> list[str]:
+    """Apply ruff's safe fixes (import sorting, unused imports), then return what is left."""
+    ruff = _ruff_binary()
+    common = ["--no-cache", "--quiet", "--output-format", "concise"]
+    subprocess.run(
+        [ruff, "check", "--fix", "--exit-zero", *common, "."],
+        cwd=package_root,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    result = subprocess.run(
+        [ruff, "check", *common, "."], cwd=package_root, capture_output=True, text=True
+    )
+    return [line for line in result.stdout.splitlines() if line.strip()]

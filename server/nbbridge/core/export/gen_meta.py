@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from ..model import Parameter, Pipeline
 from .dependencies import Dependencies
 from .formatting import LINE_LENGTH, RUFF_RULES
@@ -17,7 +19,23 @@ def _toml_list(items: list[str], indent: str = "    ") -> str:
     return "[\n" + "".join(f'{indent}"{item}",\n' for item in items) + "]"
 
 
-def pyproject_toml(package: str, version: str, deps: Dependencies, notebook: str) -> str:
+def _per_file_ignores(ignores: dict[str, list[str]]) -> str:
+    if not ignores:
+        return ""
+    rows = "".join(f'"{path}" = {json.dumps(codes)}\n' for path, codes in sorted(ignores.items()))
+    return (
+        "\n# Rules the notebook's own code breaks, kept as written (fix it, then drop the line).\n"
+        f"[tool.ruff.lint.per-file-ignores]\n{rows}"
+    )
+
+
+def pyproject_toml(
+    package: str,
+    version: str,
+    deps: Dependencies,
+    notebook: str,
+    ignores: dict[str, list[str]] | None = None,
+) -> str:
     rules = ", ".join(f'"{rule}"' for rule in RUFF_RULES)
     return f"""[build-system]
 requires = ["hatchling>=1.18"]
@@ -49,7 +67,7 @@ ignore = ["E501"]
 
 [tool.ruff.lint.isort]
 known-first-party = ["{package}"]
-
+{_per_file_ignores(ignores or {})}
 [tool.pytest.ini_options]
 testpaths = ["tests"]
 """

@@ -1,0 +1,127 @@
+"""What the exported package will hold, decided once from the analysis, before any text is made.
+
+The plan fixes the names the generated code uses: each step's function name (renamed when it
+would shadow a name the code reads), what each step returns (names later steps read, its
+metrics, and names the ``test`` cells read), and the variable that carries each output in
+``pipeline.run`` (suffixed with the step when two steps produce the same name, so a consumer can
+never receive the other step's value whatever the order).
+"""
+
+from __future__ import annotations
+
+import ast
+import keyword
+from dataclasses import dataclass
+
+from ..detail import Analysis, StepCode
+
+__all__ = ["ExportPlan", "StepPlan", "make_plan"]
+
+
+@dataclass(frozen=True)
+class StepPlan:
+    step: StepCode
+    function: str
+    returns: tuple[str, ...]
+    # input name -> the variable in pipeline.run holding it, or "params.NAME" for a parameter
+    arguments: dict[str, str]
+    # output name -> the variable in pipeline.run that receives it
+    binds: dict[str, str]
+
+
+@dataclass(frozen=True)
+class ExportPlan:
+    analysis: Analysis
+    package: str
+    steps: tuple[StepPlan, ...]  # in the pipeline's order
+    library_names: tuple[str, ...]
+    parameter_types: dict[str, str]
+    # test cell id -> {name read: the run's output key, or "params.NAME"}
+    test_reads: dict[str, dict[str, str]]
+
+
+def _names_in(*codes: str) -> set[str]:
+    """Every identifier the code reads or binds (string contents don't count)."""
+    found: set[str] = set()
+    for code in codes:
+        for node in ast.walk(ast.parse(code)):
+            if isinstance(node, ast.Name):
+                found.add(node.id)
+            elif isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+                found.add(node.name)
+            elif isinstance(node, ast.alias):
+                found.add(node.asname or node.name.split(".")[0])
+    return found
+
+
+def _function_names(analysis: Analysis) -> dict[str, str]:
+    """Step name → function name; ``NAME_step`` where NAME is read or bound by the code."""
+    code = [s.code for s in analysis.steps] + [c.code for c in analysis.library]
+    code += list(analysis.imports) + [t.cell.code for t in analysis.tests]
+    taken = _names_in(*code)
+    return {
+        s.name: f"{s.name}_step" if s.name in taken or keyword.iskeyword(s.name) else s.name
+        for s in analysis.steps
+    }
+
+
+def _returns(analysis: Analysis) -> dict[str, list[str]]:
+    returns = {s.name: list(s.outputs) for s in analysis.steps}
+    for metric in analysis.metrics:
+        if metric.name not in returns[metric.step]:
+            returns[metric.step].append(metric.name)
+    for test in analysis.tests:
+        for name, step in sorted(test.reads.items()):
+            if step is not None and name not in returns[step]:
+                returns[step].append(name)
+    return returns
+
+
+def make_plan(analysis: Analysis, package: str) -> ExportPlan:
+    """Decide names and data flow of the export; the analysis must have no errors."""
+    functions = _function_names(analysis)
+    returns = _returns(analysis)
+    producers: dict[str, int] = {}
+    for names in returns.values():
+        for name in names:
+            producers[name] = producers.get(name, 0) + 1
+
+    def variable(name: str, step: str) -> str:
+        return name if producers[name] == 1 else f"{name}__{step}"
+
+    by_name = {s.name: s for s in analysis.steps}
+    params = {p.name: p.type for p in analysis.pipeline.parameters}
+    plans = []
+    for name in analysis.pipeline.order:
+        step = by_name[name]
+        arguments = {
+            inp: f"params.{inp}" if src is None else variable(inp, src)
+            for inp, src in step.sources.items()
+        }
+        plans.append(
+            StepPlan(
+                step=step,
+                function=functions[name],
+                returns=tuple(returns[name]),
+                arguments=arguments,
+                binds={out: variable(out, name) for out in returns[name]},
+            )
+        )
+    test_reads = {
+        test.cell.cell_id: {
+            name: (
+                (f"params.{name}" if name in params else None) if step is None else f"{step}.{name}"
+            )
+            for name, step in sorted(test.reads.items())
+        }
+        for test in analysis.tests
+    }
+    library = sorted({n for item in analysis.pipeline.library for n in item.names})
+    return ExportPlan(
+        analysis=analysis,
+        package=package,
+        steps=tuple(plans),
+        library_names=tuple(library),
+        parameter_types=params,
+        test_reads={k: {n: v for n, v in r.items() if v} for k, r in test_reads.items()},
+    )

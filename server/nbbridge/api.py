@@ -9,7 +9,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-__all__ = ["ErrorBody", "PipelineRequest"]
+__all__ = ["ErrorBody", "PipelineRequest", "VersionBody"]
 
 
 class PipelineRequest(BaseModel):
@@ -23,7 +23,9 @@ class PipelineRequest(BaseModel):
     @model_validator(mode="after")
     def _exactly_one(self) -> PipelineRequest:
         if (self.path is None) == (self.notebook is None):
-            raise ValueError("give exactly one of 'path' or 'notebook'")
+            raise ValueError(
+                "give exactly one of 'path' (a saved notebook) or 'notebook' (its JSON)"
+            )
         return self
 
 
@@ -33,3 +35,9 @@ class ErrorBody(BaseModel):
     message: str
     field: str | None = None
     cell_id: str | None = None
+
+
+class VersionBody(BaseModel):
+    """``GET /nbbridge/version``: the server extension's version, for the front end to compare."""
+
+    version: str

@@ -1,5 +1,142 @@
-"""IPython magics: %%step and %nbbridge."""
+"""IPython magics: ``%%step NAME [--after A,B]`` and ``%nbbridge dag|check [PATH]``.
+
+Loading them (``%load_ext nbbridge``) imports nothing heavy: the analysis, pydantic and nbformat
+are imported on the first ``%nbbridge`` call, and MLflow never by these magics.
+"""
+
+from __future__ import annotations
+
+import ast
+import keyword
+import os
+import re
+import shlex
+from pathlib import Path
+from typing import Any
+
+from IPython.core.displayhook import DisplayHook
+from IPython.core.error import UsageError
+from IPython.core.magic import Magics, cell_magic, line_magic, magics_class
+from IPython.core.magic_arguments import argument, magic_arguments, parse_argstring
+
+__all__ = ["MIME_TYPE", "NbbridgeMagics", "register"]
+
+MIME_TYPE = "application/vnd.nbbridge.pipeline+json"
+
+# DESIGN.md §2: a step name is a lowercase Python identifier.
+_STEP_NAME = re.compile(r"[a-z_][a-z0-9_]*\Z")
+
+_SUBCOMMANDS = ("dag", "check")
 
 
-def register(ipython) -> None:  # noqa: ANN001
-    pass
+def _check_step_name(name: str, what: str) -> None:
+    if not _STEP_NAME.match(name) or keyword.iskeyword(name):
+        raise UsageError(
+            f"%%step: {what} {name!r} is not a valid step name "
+            "(a lowercase Python identifier such as 'load_data'); the cell was not run"
+        )
+
+
+@magics_class
+class NbbridgeMagics(Magics):
+    """The nbbridge magics; one instance per shell, holding the Analyzer's per-cell cache."""
+
+    _analyzer: Any = None
+
+    @magic_arguments()
+    @argument("name", help="The step this cell starts (a lowercase Python identifier)")
+    @argument("--after", default="", help="Comma-separated steps this one runs after")
+    @cell_magic
+    def step(self, line: str, cell: str) -> Any:
+        """``%%step NAME [--after A,B]``: mark the cell as a pipeline step and run it as usual.
+
+        The body runs in the user namespace; its last expression is the cell's result. A bad step
+        name refuses to run the cell, so the notebook never silently disagrees with its pipeline.
+        """
+        args = parse_argstring(self.step, line)
+        _check_step_name(args.name, "step name")
+        for after in filter(None, (a.strip() for a in args.after.split(","))):
+            _check_step_name(after, "--after name")
+        return self._run_body(cell)
+
+    def _run_body(self, cell: str) -> Any:
+        # Executed here rather than through a nested shell.run_cell: an exception must propagate
+        # to the outer cell so it fails (papermill, nbclient and "run all" stop there), with one
+        # traceback instead of two.
+        shell = self.shell
+        code = shell.transform_cell(cell)
+        # A leading newline keeps traceback line numbers equal to the cell's (line 1 is %%step).
+        source = "\n" + code
+        filename = shell.compile.cache(source, shell.execution_count, raw_code="\n" + cell)
+        tree = shell.transform_ast(ast.parse(source, filename=filename))
+        last = tree.body.pop() if tree.body and isinstance(tree.body[-1], ast.Expr) else None
+        ns = shell.user_ns
+        exec(shell.compile(tree, filename, "exec"), ns)
+        if last is None:
+            return None
+        value = eval(shell.compile(ast.Expression(last.value), filename, "eval"), ns)
+        return None if DisplayHook.semicolon_at_end_of_expression(code) else value
+
+    @line_magic
+    def nbbridge(self, line: str) -> None:
+        """``%nbbridge dag [PATH]`` draws the pipeline; ``%nbbridge check [PATH]`` lists problems.
+
+        PATH defaults to this kernel's notebook (JupyterLab tells the kernel its path).
+        """
+        words = shlex.split(line)
+        if not words or words[0] not in _SUBCOMMANDS:
+            raise UsageError("usage: %nbbridge dag [PATH] | %nbbridge check [PATH]")
+        if len(words) > 2:
+            raise UsageError(f"%nbbridge {words[0]}: expected at most one PATH, got {words[1:]}")
+        pipeline = self._analyze(self._notebook_path(words[1] if len(words) > 1 else None))
+        from IPython.display import display
+
+        from .core.render import render_pipeline, render_problems
+
+        if words[0] == "dag":
+            bundle = {
+                MIME_TYPE: pipeline.model_dump(mode="json"),
+                "text/plain": render_pipeline(pipeline),
+            }
+            display(bundle, raw=True)
+        else:
+            print(render_problems(pipeline))
+
+    def _notebook_path(self, given: str | None) -> Path:
+        """PATH as given, else the notebook this kernel belongs to; a UsageError if unknown."""
+        if given is not None:
+            return Path(given).expanduser()
+        session = os.environ.get("JPY_SESSION_NAME") or self.shell.user_ns.get("__session__")
+        if not session:
+            raise UsageError(
+                "%nbbridge: this kernel does not know its notebook (not started by JupyterLab); "
+                "give the path: %nbbridge dag path/to/notebook.ipynb"
+            )
+        path = Path(session)
+        # The server passes an absolute path; an older one may pass it relative to its root,
+        # while the kernel runs in the notebook's folder.
+        if not path.is_absolute() and not path.exists() and Path(path.name).exists():
+            path = Path(path.name)
+        return path
+
+    def _analyze(self, path: Path) -> Any:
+        from .core import Analyzer, NotebookError, read_notebook
+
+        if not path.exists():
+            raise UsageError(f"%nbbridge: no notebook at {str(path)!r}")
+        if path.is_dir():
+            raise UsageError(f"%nbbridge: {str(path)!r} is a directory, not a notebook")
+        try:
+            nb = read_notebook(path)
+        except NotebookError as exc:
+            raise UsageError(f"%nbbridge: {exc}") from None  # its message starts with the path
+        except OSError as exc:
+            raise UsageError(f"%nbbridge: cannot read {str(path)!r} ({exc})") from None
+        if self._analyzer is None:
+            self._analyzer = Analyzer()
+        return self._analyzer.analyze(nb, str(path))
+
+
+def register(ipython: Any) -> None:
+    """Register the nbbridge magics with an IPython shell (``%load_ext nbbridge`` calls this)."""
+    ipython.register_magics(NbbridgeMagics)

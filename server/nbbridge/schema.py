@@ -12,7 +12,7 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
-from .api import ErrorBody, PipelineRequest
+from .api import ErrorBody, PipelineRequest, VersionBody
 from .core.model import Pipeline
 
 __all__ = ["MODELS", "schema_files", "write"]
@@ -21,6 +21,7 @@ MODELS: dict[str, type[BaseModel]] = {
     "pipeline": Pipeline,
     "pipeline_request": PipelineRequest,
     "error": ErrorBody,
+    "version": VersionBody,
 }
 
 
@@ -33,6 +34,7 @@ def schema_files() -> dict[str, str]:
 
 
 def write(outdir: Path) -> None:
+    """Write every schema file into ``outdir`` (created if missing)."""
     outdir.mkdir(parents=True, exist_ok=True)
     for name, text in schema_files().items():
         (outdir / name).write_text(text)

@@ -1,7 +1,7 @@
 """The pipeline model: the JSON contract between the analysis, the CLI, the REST API and the UI.
 
 These pydantic models are the single declaration of the contract. Their JSON Schema is written
-to ``js/schema/pipeline.schema.json`` (``python -m nbbridge.core.schema``) and the TypeScript
+to ``js/schema/api/`` (``python -m nbbridge.schema``, or ``make schema``) and the TypeScript
 types of the front end are generated from it, so no shape is typed twice by hand.
 """
 

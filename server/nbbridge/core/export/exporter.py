@@ -24,6 +24,7 @@ from .gen_params import main_module, params_module
 from .gen_tests import fingerprint_helper, golden_json, tests_module
 from .naming import check_package_name, default_package_name
 from .plan import make_plan
+from .recorder import record_golden
 
 __all__ = ["ExportResult", "PipelineRejected", "export_package", "render_package"]
 
@@ -67,9 +68,13 @@ class _Rendered:
 
 
 def render_package(
-    nb: dict[str, Any], notebook: str, package: str | None = None, golden: dict | None = None
+    nb: dict[str, Any], notebook: str, package: str | None = None, execute_in: Path | None = None
 ) -> _Rendered:
-    """The package's files as text (relative path → content), before formatting."""
+    """The package's files as text (relative path → content), before formatting.
+
+    With ``execute_in`` (the notebook's folder) the notebook is run there first, and the
+    fingerprints of its steps' outputs become the golden tests.
+    """
     analysis = analyze_detailed(nb, notebook)
     errors = [p for p in analysis.pipeline.problems if p.severity == "error"]
     if errors:
@@ -77,6 +82,10 @@ def render_package(
     name = check_package_name(package or analysis.default_exp or default_package_name(notebook))
     plan = make_plan(analysis, name)
     deps = resolve_dependencies(imported_modules(analysis.imports), own=[name])
+    golden = None
+    if execute_in is not None:
+        returns = {sp.step.name: list(sp.returns) for sp in plan.steps}
+        golden = record_golden(nb, analysis, returns, execute_in)
     src = f"src/{name}"
     files = {
         "README.md": readme_md(name, analysis.pipeline, deps),
@@ -123,10 +132,10 @@ def export_package(
     *,
     package: str | None = None,
     force: bool = False,
-    golden: dict | None = None,
+    execute_in: Path | None = None,
 ) -> ExportResult:
     """Write the package of ``nb`` into ``out_dir``; see the module docstring for refusals."""
-    rendered = render_package(nb, notebook, package, golden)
+    rendered = render_package(nb, notebook, package, execute_in)
     files = rendered.files
     with staging_dir(out_dir) as staging:
         write_files(staging, files)

@@ -100,15 +100,18 @@ def _call(sp: StepPlan) -> str:
     call = f"steps.{sp.function}({arguments})"
     targets = [sp.binds[name] for name in sp.returns]
     record = ", ".join(f'"{name}": {sp.binds[name]}' for name in sp.returns)
+    step = sp.step.name
+    notify = f"    if on_step is not None:\n        on_step({step!r}, outputs[{step!r}])"
     if not targets:
-        return f"    {call}\n    outputs[{sp.step.name!r}] = {{}}"
-    return f"    {', '.join(targets)} = {call}\n    outputs[{sp.step.name!r}] = {{{record}}}"
+        return f"    {call}\n    outputs[{step!r}] = {{}}\n{notify}"
+    return f"    {', '.join(targets)} = {call}\n    outputs[{step!r}] = {{{record}}}\n{notify}"
 
 
 def pipeline_module(plan: ExportPlan) -> str:
     calls = "\n".join(_call(sp) for sp in plan.steps)
     return f'''"""Run the steps of {plan.analysis.pipeline.notebook} in pipeline order."""
 
+from collections.abc import Callable
 from typing import Any
 
 from . import steps
@@ -117,8 +120,14 @@ from .params import Params
 __all__ = ["run", "run_steps"]
 
 
-def run_steps(params: Params | None = None) -> dict[str, dict[str, Any]]:
-    """Run every step; return each step's outputs by step name, then output name."""
+def run_steps(
+    params: Params | None = None,
+    on_step: Callable[[str, dict[str, Any]], None] | None = None,
+) -> dict[str, dict[str, Any]]:
+    """Run every step; return each step's outputs by step name, then output name.
+
+    ``on_step(name, outputs)`` is called as each step ends, before a later step can mutate them.
+    """
     params = Params() if params is None else params
     outputs: dict[str, dict[str, Any]] = {{}}
 {calls}

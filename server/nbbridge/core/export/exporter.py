@@ -99,7 +99,7 @@ def render_package(
         "tests/test_pipeline.py": tests_module(plan, has_golden=golden is not None),
     }
     if golden is not None:
-        files["tests/golden.json"] = golden_json(golden)
+        files["tests/golden.json"] = golden_json(*golden)
     warnings = [p for p in analysis.pipeline.problems if p.severity == "warning"]
     rendered = _Rendered(name, notebook, deps, files, warnings)
     files["pyproject.toml"] = rendered.pyproject()

@@ -65,8 +65,38 @@ def _function_names(analysis: Analysis) -> dict[str, str]:
     }
 
 
+def _results_of_sink(step: StepCode) -> list[str]:
+    """Values a step nothing reads from defines: the pipeline's results, returned and tested.
+
+    Without them a notebook exported as one ``main`` step would return nothing and its golden
+    tests could not fail. Imports, functions, classes and ``_private`` names are left out.
+    """
+    code = "\n".join(cell.code for cell in step.cells)
+    not_values = {name for cell in step.cells for name in _imports_and_definitions(cell.code)}
+    names = [n for cell in step.cells for n in cell.defines]
+    seen: list[str] = []
+    for name in names:
+        if name not in seen and name not in not_values and not name.startswith("_"):
+            seen.append(name)
+    return [n for n in seen if n in _names_in(code)]
+
+
+def _imports_and_definitions(code: str) -> set[str]:
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(code)):
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+            found.add(node.name)
+        elif isinstance(node, ast.alias):
+            found.add(node.asname or node.name.split(".")[0])
+    return found
+
+
 def _returns(analysis: Analysis) -> dict[str, list[str]]:
     returns = {s.name: list(s.outputs) for s in analysis.steps}
+    consumed = {edge.source for edge in analysis.pipeline.edges if edge.names}
+    for step in analysis.steps:
+        if step.name not in consumed:
+            returns[step.name] += [n for n in _results_of_sink(step) if n not in returns[step.name]]
     for metric in analysis.metrics:
         if metric.name not in returns[metric.step]:
             returns[metric.step].append(metric.name)

@@ -3,8 +3,10 @@
 The notebook is run by papermill in its own kernel, as a scheduled job would be, from a copy with
 one extra cell after each step's last cell; that cell fingerprints the step's outputs at that
 moment (later steps may mutate them) and appends them to a JSON-lines file. The notebook itself
-is never modified. It runs twice: only what both runs agree on becomes golden, so unseeded
-randomness cannot make the generated tests flaky.
+is never modified. It runs :data:`RUNS` times, the global random generators of ``random`` and
+numpy seeded differently each time: only what every run agrees on becomes golden, so code that
+depends on unseeded randomness cannot make the generated tests flaky (a notebook that seeds its
+own generators overrides these seeds and stays fully asserted).
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from .fingerprint import stable_part
 
 __all__ = ["RUNS", "instrument", "record_golden"]
 
-RUNS = 2
+RUNS = 3
 _RECORDER_TAG = "nbbridge-recorder"
 
 
@@ -37,9 +39,16 @@ def _code_cell(source: str, number: int) -> dict[str, Any]:
     }
 
 
-def _setup_cell(log: Path) -> str:
+def _setup_cell(log: Path, seed: int) -> str:
     module = Path(fingerprint_module.__file__).read_text(encoding="utf-8")
     return (
+        "import random as _nbbridge_random\n"
+        f"_nbbridge_random.seed({seed})\n"
+        "try:\n"
+        "    import numpy as _nbbridge_numpy\n"
+        f"    _nbbridge_numpy.random.seed({seed})\n"
+        "except ImportError:\n"
+        "    pass\n"
         "def __nbbridge_record__(step, values, _log=" + repr(str(log)) + "):\n"
         "    import json\n"
         "    _ns = {'__name__': '_nbbridge_fingerprint'}\n"
@@ -50,11 +59,13 @@ def _setup_cell(log: Path) -> str:
     )
 
 
-def instrument(nb: dict[str, Any], analysis: Analysis, returns: dict[str, list[str]], log: Path):
+def instrument(
+    nb: dict[str, Any], analysis: Analysis, returns: dict[str, list[str]], log: Path, seed: int = 0
+) -> dict[str, Any]:
     """A copy of ``nb`` with the recorder cells in place (setup first, one after each step)."""
     copied = copy.deepcopy(nb)
     last_cell = {step.cells[-1].cell_id: step.name for step in analysis.steps if step.cells}
-    cells: list[dict[str, Any]] = [_code_cell(_setup_cell(log), 0)]
+    cells: list[dict[str, Any]] = [_code_cell(_setup_cell(log, seed), 0)]
     for cell in copied["cells"]:
         cells.append(cell)
         step = last_cell.get(cell.get("id", ""))
@@ -66,7 +77,8 @@ def instrument(nb: dict[str, Any], analysis: Analysis, returns: dict[str, list[s
     return copied
 
 
-def _run_once(nb: dict[str, Any], notebook_dir: Path, kernel: str | None) -> None:
+def _run_once(nb: dict[str, Any], notebook_dir: Path, kernel: str | None) -> dict[str, Any]:
+    """Execute ``nb`` with papermill in ``notebook_dir``; return the executed notebook."""
     import nbformat
     import papermill
     from papermill.exceptions import PapermillExecutionError
@@ -75,7 +87,7 @@ def _run_once(nb: dict[str, Any], notebook_dir: Path, kernel: str | None) -> Non
         source = Path(work) / "recorded.ipynb"
         nbformat.write(nbformat.from_dict(nb), str(source))
         try:
-            papermill.execute_notebook(
+            return papermill.execute_notebook(
                 str(source),
                 str(Path(work) / "out.ipynb"),
                 kernel_name=kernel,
@@ -90,18 +102,39 @@ def _run_once(nb: dict[str, Any], notebook_dir: Path, kernel: str | None) -> Non
             ) from None
 
 
+def _printed_by_step(executed: dict[str, Any], analysis: Analysis) -> dict[str, str]:
+    """What each step's cells wrote to stdout, in order."""
+    step_of = {cell.cell_id: step.name for step in analysis.steps for cell in step.cells}
+    printed: dict[str, str] = {step.name: "" for step in analysis.steps}
+    for cell in executed.get("cells", []):
+        step = step_of.get(cell.get("id", ""))
+        for output in cell.get("outputs", []) if step else []:
+            if output.get("output_type") == "stream" and output.get("name") == "stdout":
+                text = output.get("text", "")
+                printed[step] += "".join(text) if isinstance(text, list) else text
+    return printed
+
+
 def record_golden(
     nb: dict[str, Any], analysis: Analysis, returns: dict[str, list[str]], notebook_dir: Path
-) -> dict[str, dict[str, object]]:
-    """Step → output name → the fingerprint fields stable across :data:`RUNS` runs."""
+) -> tuple[dict[str, dict[str, object]], dict[str, str]]:
+    """Fingerprints (step → output → fields) and printed text (step → stdout) that stayed the
+    same across :data:`RUNS` runs of the notebook."""
     kernel = (nb.get("metadata", {}).get("kernelspec") or {}).get("name") or "python3"
     runs: list[dict[str, dict[str, Any]]] = []
-    for _ in range(RUNS):
+    printed: list[dict[str, str]] = []
+    for seed in range(RUNS):
         with tempfile.TemporaryDirectory(prefix="nbbridge-golden-") as work:
             log = Path(work) / "fingerprints.jsonl"
-            _run_once(instrument(nb, analysis, returns, log), notebook_dir, kernel)
+            executed = _run_once(instrument(nb, analysis, returns, log, seed), notebook_dir, kernel)
             rows = [json.loads(line) for line in log.read_text().splitlines() if line.strip()]
         runs.append({row["step"]: row["outputs"] for row in rows})
+        printed.append(_printed_by_step(executed, analysis))
+    stdout = {
+        step: text
+        for step, text in sorted(printed[0].items())
+        if all(other.get(step) == text for other in printed[1:])
+    }
     first, *others = runs
     golden: dict[str, dict[str, object]] = {}
     for step, outputs in sorted(first.items()):
@@ -110,4 +143,4 @@ def record_golden(
             for other in others:
                 stable = stable_part(stable, other.get(step, {}).get(name, {}))
             golden.setdefault(step, {})[name] = stable
-    return golden
+    return golden, stdout

@@ -17,7 +17,7 @@ from ..model import Problem
 from .dependencies import Dependencies, resolve_dependencies
 from .errors import ExportError
 from .files import commit_staged, staging_dir, write_files
-from .formatting import format_python, ruff_fix_and_check
+from .formatting import format_python, ruff_check, ruff_fix
 from .gen_code import imported_modules, init_module, lib_module, pipeline_module, steps_module
 from .gen_meta import pyproject_toml, readme_md
 from .gen_params import main_module, params_module
@@ -139,15 +139,15 @@ def export_package(
     files = rendered.files
     with staging_dir(out_dir) as staging:
         write_files(staging, files)
+        # Fix first (sorted imports, unused ones dropped), then black once, then check.
+        ruff_fix(staging)
         _format_staged(staging, files)
-        breaks = _verbatim_rule_breaks(ruff_fix_and_check(staging), rendered.package)
+        breaks = _verbatim_rule_breaks(ruff_check(staging), rendered.package)
         if breaks:
             (staging / "pyproject.toml").write_text(rendered.pyproject(breaks), encoding="utf-8")
-            left = ruff_fix_and_check(staging)
+            left = ruff_check(staging)
             if left:
                 raise ExportError("the generated package is not ruff-clean:\n" + "\n".join(left))
-        # ruff's fixes (import sorting, unused imports) are black-compatible; make sure anyway.
-        _format_staged(staging, files)
         written = commit_staged(staging, out_dir, sorted(files), force=force)
     return ExportResult(
         package=rendered.package,

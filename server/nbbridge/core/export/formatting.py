@@ -13,7 +13,7 @@ import black
 
 from .errors import ExportError
 
-__all__ = ["LINE_LENGTH", "RUFF_RULES", "format_python", "ruff_fix_and_check"]
+__all__ = ["LINE_LENGTH", "RUFF_RULES", "format_python", "ruff_check", "ruff_fix"]
 
 LINE_LENGTH = 100
 # The rules the exported package promises to pass (written into its pyproject.toml as well).
@@ -36,18 +36,29 @@ def _ruff_binary() -> str:
     return str(find_ruff_bin())
 
 
-def ruff_fix_and_check(package_root: Path) -> list[str]:
-    """Apply ruff's safe fixes (import sorting, unused imports), then return what is left."""
-    ruff = _ruff_binary()
-    common = ["--no-cache", "--quiet", "--output-format", "concise"]
-    subprocess.run(
-        [ruff, "check", "--fix", "--exit-zero", *common, "."],
+def _ruff(package_root: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [
+            _ruff_binary(),
+            "check",
+            "--no-cache",
+            "--quiet",
+            "--output-format",
+            "concise",
+            *args,
+            ".",
+        ],
         cwd=package_root,
         capture_output=True,
         text=True,
-        check=True,
     )
-    result = subprocess.run(
-        [ruff, "check", *common, "."], cwd=package_root, capture_output=True, text=True
-    )
-    return [line for line in result.stdout.splitlines() if line.strip()]
+
+
+def ruff_fix(package_root: Path) -> None:
+    """Apply ruff's safe fixes (import sorting, unused imports) with the package's settings."""
+    _ruff(package_root, "--fix", "--exit-zero")
+
+
+def ruff_check(package_root: Path) -> list[str]:
+    """What ruff still reports, one ``path:line:col: CODE message`` a line."""
+    return [line for line in _ruff(package_root).stdout.splitlines() if line.strip()]

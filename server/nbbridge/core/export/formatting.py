@@ -11,6 +11,7 @@ from pathlib import Path
 
 import black
 
+from .black_cache import format_module
 from .errors import ExportError
 
 __all__ = ["LINE_LENGTH", "RUFF_RULES", "format_python", "ruff_check", "ruff_fix"]
@@ -25,7 +26,7 @@ _MODE = black.Mode(line_length=LINE_LENGTH, target_versions={black.TargetVersion
 def format_python(source: str, filename: str = "<generated>") -> str:
     """black-format generated code; a failure here is a generator bug, reported with the file."""
     try:
-        return black.format_str(source, mode=_MODE)
+        return format_module(source, _MODE)
     except black.InvalidInput as exc:  # pragma: no cover - would mean nbbridge wrote bad Python
         raise ExportError(f"generated {filename} is not valid Python: {exc}") from exc
 

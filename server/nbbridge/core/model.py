@@ -32,7 +32,9 @@ class Parameter(_Model):
     """A literal assignment of the ``parameters`` cell: a typed pipeline parameter."""
 
     name: str
-    type: str = Field(description="Python type name inferred from the literal: int, float, str, ...")
+    type: str = Field(
+        description="Python type name inferred from the literal: int, float, str, ..."
+    )
     default: Any = Field(description="The literal value, as JSON")
     cell_id: str
 
@@ -42,9 +44,13 @@ class Step(_Model):
 
     name: str
     cell_ids: list[str]
-    inputs: list[str] = Field(description="Names read from outside the step: upstream outputs, parameters")
+    inputs: list[str] = Field(
+        description="Names read from outside the step: upstream outputs, parameters"
+    )
     outputs: list[str] = Field(description="Names this step defines that a later step reads")
-    after: list[str] = Field(description="Explicit ordering edges from after: tags or %%step --after")
+    after: list[str] = Field(
+        description="Explicit ordering edges from after: tags or %%step --after"
+    )
 
 
 class Edge(_Model):
@@ -79,7 +85,9 @@ class Pipeline(_Model):
     parameters: list[Parameter]
     steps: list[Step]
     edges: list[Edge]
-    order: list[str] = Field(description="Step names in topological order, ties broken by notebook order")
+    order: list[str] = Field(
+        description="Step names in topological order, ties broken by notebook order"
+    )
     library: list[LibraryItem]
     problems: list[Problem]
 

@@ -1,0 +1,217 @@
+"""Notebook → :class:`Pipeline`: the public entry points of the analysis.
+
+:class:`Analyzer` keeps a cache of parsed cells keyed by their source, so analysing a notebook
+again after one edit parses one cell; the rest of the work (roles, dataflow, order) is linear
+in the number of cells. :func:`analyze` uses a module-level analyzer.
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+from .cellparse import CellParse, parse_cell
+from .dataflow import run_dataflow
+from .detail import Analysis, CellCode, Metric, StepCode, TestCode
+from .model import Edge, LibraryItem, Parameter, Pipeline, Problem, Step
+from .parameters import extract_parameters
+from .problems import make_problem
+from .resolve import Shape, resolve
+from .structure import LIBRARY, PARAMETERS, SKIP, TEST, CellUnit, Structure, build_structure
+
+__all__ = ["Analyzer", "analyze", "analyze_detailed"]
+
+
+class Analyzer:
+    """Analyses notebooks, caching each cell's parse by its source text.
+
+    The key is the source itself (a dict keyed by the string hashes it): everything cached
+    (IPython rewriting, syntax problems, def/use facts, ``%%step`` and nbdev directives)
+    depends on the source alone. Tags are read afresh at every analysis; that is cheap, so
+    retagging a cell costs no parse. Keep one analyzer alive (the server does) so re-analysing
+    after an edit parses only the edited cell.
+
+    ``max_cells`` bounds the cache; the oldest quarter is dropped when it is full.
+    ``parsed`` counts cache misses (cells actually parsed), which tests use to check caching.
+    """
+
+    def __init__(self, max_cells: int = 20_000) -> None:
+        self._cache: dict[str, CellParse] = {}
+        self._max_cells = max_cells
+        self._lock = threading.Lock()
+        self.parsed = 0
+
+    def parse(self, source: str) -> CellParse:
+        """The cached parse of one cell source."""
+        found = self._cache.get(source)
+        if found is not None:
+            return found
+        parsed = parse_cell(source)
+        with self._lock:
+            self.parsed += 1
+            if len(self._cache) >= self._max_cells:
+                for key in list(self._cache)[: self._max_cells // 4 or 1]:
+                    del self._cache[key]
+            self._cache[source] = parsed
+        return parsed
+
+    def analyze(self, nb: dict[str, Any], notebook: str = "") -> Pipeline:
+        """The notebook as a pipeline (see DESIGN.md §2–3)."""
+        return self._run(nb, notebook)[0]
+
+    def analyze_detailed(self, nb: dict[str, Any], notebook: str = "") -> Analysis:
+        """The pipeline plus the per-step code and roles export needs."""
+        pipeline, structure, shape, metrics = self._run(nb, notebook)
+        return _detail(pipeline, structure, shape, metrics)
+
+    def _run(
+        self, nb: dict[str, Any], notebook: str
+    ) -> tuple[Pipeline, Structure, Shape, list[Metric]]:
+        structure = build_structure(nb, self.parse)
+        problems = list(structure.problems)
+        parameters: dict[str, Parameter] = {}
+        for unit in structure.units:
+            if unit.role == PARAMETERS:
+                found, cell_problems = extract_parameters(unit.parse)
+                for value in found:
+                    parameters.pop(value.name, None)
+                    parameters[value.name] = Parameter.model_construct(
+                        name=value.name,
+                        type=value.type,
+                        default=value.default,
+                        cell_id=unit.cell_id,
+                    )
+                problems += [
+                    make_problem(p.severity, p.code, p.message, unit.cell_id, p.line)
+                    for p in cell_problems
+                ]
+        metrics = _metrics(structure)
+        extra: dict[str, list[str]] = {}
+        for metric in metrics:
+            extra.setdefault(metric.step, []).append(metric.name)
+        flow = run_dataflow(structure)
+        shape = resolve(structure, flow, extra)
+        problems += shape.problems
+        # The parts are built without re-validation: the analysis makes them from valid values.
+        pipeline = Pipeline.model_construct(
+            notebook=notebook,
+            parameters=list(parameters.values()),
+            steps=[
+                Step.model_construct(
+                    name=plan.name,
+                    cell_ids=[cell.cell_id for cell in plan.cells],
+                    inputs=shape.inputs[plan.name],
+                    outputs=shape.outputs[plan.name],
+                    after=list(dict.fromkeys(name for name, _ in plan.after)),
+                )
+                for plan in structure.steps
+            ],
+            edges=[
+                Edge.model_construct(source=source, target=target, names=names)
+                for (source, target), names in _sorted_edges(shape, structure)
+            ],
+            order=shape.order,
+            library=[
+                LibraryItem.model_construct(
+                    cell_id=unit.cell_id, names=list(unit.parse.facts.kinds)
+                )
+                for unit in structure.units
+                if unit.role == LIBRARY and unit.parse.facts is not None and unit.parse.facts.kinds
+            ],
+            problems=_sorted_problems(problems, structure),
+        )
+        return pipeline, structure, shape, metrics
+
+
+_default = Analyzer()
+
+
+def analyze(nb: dict[str, Any], notebook: str = "") -> Pipeline:
+    """Analyse a checked notebook (see :func:`read_notebook`) with the shared analyzer."""
+    return _default.analyze(nb, notebook)
+
+
+def analyze_detailed(nb: dict[str, Any], notebook: str = "") -> Analysis:
+    """Like :func:`analyze`, with the per-step code export needs."""
+    return _default.analyze_detailed(nb, notebook)
+
+
+def _metrics(structure: Structure) -> list[Metric]:
+    metrics: list[Metric] = []
+    for unit in structure.units:
+        if unit.metrics and unit.step is not None:
+            metrics.extend(
+                Metric(name, unit.step, unit.cell_id) for name in unit.parse.assigned_names
+            )
+    return metrics
+
+
+def _sorted_edges(shape: Shape, structure: Structure) -> list[tuple[tuple[str, str], list[str]]]:
+    position = {plan.name: i for i, plan in enumerate(structure.steps)}
+    return sorted(
+        shape.edges.items(), key=lambda item: (position[item[0][1]], position[item[0][0]])
+    )
+
+
+def _sorted_problems(problems: list[Problem], structure: Structure) -> list[Problem]:
+    position = {unit.cell_id: unit.index for unit in structure.units}
+    return sorted(problems, key=lambda p: (position.get(p.cell_id or "", -1), p.line or 0, p.code))
+
+
+def _cell_code(unit: CellUnit) -> CellCode:
+    parse = unit.parse
+    split = parse.export_split
+    defines = tuple(parse.facts.kinds) if parse.facts is not None else ()
+    return CellCode(
+        cell_id=unit.cell_id,
+        index=unit.index,
+        role=unit.role,
+        step=unit.step,
+        code=parse.code,
+        imports=split.imports,
+        body=split.body,
+        display_only=split.display_only,
+        defines=defines,
+    )
+
+
+def _detail(
+    pipeline: Pipeline, structure: Structure, shape: Shape, metrics: list[Metric]
+) -> Analysis:
+    cells = {unit.cell_id: _cell_code(unit) for unit in structure.units}
+    by_name = {step.name: step for step in pipeline.steps}
+    steps = []
+    for name in pipeline.order:
+        plan = next(p for p in structure.steps if p.name == name)
+        step = by_name[name]
+        steps.append(
+            StepCode(
+                name=name,
+                cells=tuple(cells[c.cell_id] for c in plan.cells),
+                inputs=tuple(step.inputs),
+                outputs=tuple(step.outputs),
+                sources=dict(shape.sources[name]),
+                after=tuple(step.after),
+                metrics=tuple(m.name for m in metrics if m.step == name),
+            )
+        )
+    tests = []
+    for unit in structure.units:
+        if unit.role == TEST and unit.parse.facts is not None:
+            read = [r.name for r in unit.parse.facts.reads if r.name in shape.test_reads]
+            tests.append(TestCode(cells[unit.cell_id], {n: shape.test_reads[n] for n in read}))
+    imports: dict[str, None] = {}
+    for unit in structure.units:
+        if unit.role != SKIP:
+            imports.update(dict.fromkeys(cells[unit.cell_id].imports))
+    return Analysis(
+        pipeline=pipeline,
+        steps=tuple(steps),
+        library=tuple(cells[u.cell_id] for u in structure.units if u.role == LIBRARY),
+        parameter_cells=tuple(cells[u.cell_id] for u in structure.units if u.role == PARAMETERS),
+        tests=tuple(tests),
+        metrics=tuple(metrics),
+        imports=tuple(imports),
+        skipped=tuple(cells[u.cell_id] for u in structure.units if u.role == SKIP),
+        default_exp=structure.default_exp,
+    )

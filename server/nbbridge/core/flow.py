@@ -1,0 +1,378 @@
+"""Def/use of one cell's top-level code, in execution order, flow-sensitively.
+
+The result (:class:`CellFacts`) says which names the cell reads before binding them ("open"
+reads), which it binds for sure (``must``) or maybe (``may``: in a branch, a loop, a ``try``),
+which it deletes, which it changes in place, and the functions/classes it defines with the
+globals they carry. Reads made by calling a function defined in the same cell are expanded
+here; functions from other cells are expanded by the dataflow pass, which is why each open read
+keeps a snapshot of what was bound at that point.
+"""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass
+
+from .flow_control import ControlFlow, FlowState
+from .mutation import alias_roots, call_mutates, iteration_roots, root_name
+from .scopes import FuncInfo, analyze_class, analyze_function, target_names
+
+__all__ = ["CellFacts", "Read", "cell_facts"]
+
+IMPORT, VALUE, FUNCTION, CLASS = "import", "value", "function", "class"
+
+
+@dataclass(frozen=True, slots=True)
+class Read:
+    """A read of ``name`` not definitely preceded by a binding in the same cell."""
+
+    name: str
+    line: int
+    maybe: bool
+    must: frozenset[str]
+    may: frozenset[str]
+    via: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class CellFacts:
+    """Everything the dataflow pass needs to know about one cell's top-level code."""
+
+    reads: tuple[Read, ...]
+    must: frozenset[str]
+    may: frozenset[str]
+    deleted: frozenset[str]
+    kinds: dict[str, str]
+    functions: dict[str, FuncInfo]
+    mutated: dict[str, int]
+    star_imports: tuple[tuple[str, int], ...]
+    problems: tuple[tuple[str, str, int], ...]
+    # Derived sets, computed once here so the dataflow pass can use bulk set operations.
+    imports: frozenset[str] = frozenset()
+    values: frozenset[str] = frozenset()
+    plain: frozenset[str] = frozenset()
+
+
+def cell_facts(tree: ast.Module, line_offset: int = 0) -> CellFacts:
+    """Analyse ``tree``; lines in the result are its line numbers plus ``line_offset``."""
+    visitor = _Flow(line_offset)
+    for statement in tree.body:
+        visitor.visit(statement)
+    state = visitor.state
+    kinds = {n: k for n, k in state.kinds.items() if n in state.may}
+    functions = {n: f for n, f in state.funcs.items() if n in state.may}
+    imports = frozenset(n for n, k in kinds.items() if k == IMPORT)
+    return CellFacts(
+        reads=tuple(visitor.reads),
+        must=frozenset(state.must),
+        may=frozenset(state.may),
+        deleted=frozenset(state.deleted),
+        kinds=kinds,
+        functions=functions,
+        mutated=visitor.mutated,
+        star_imports=tuple(visitor.star_imports),
+        problems=tuple(visitor.problems),
+        imports=imports,
+        values=frozenset(kinds) - imports,
+        plain=frozenset(kinds) - frozenset(functions),
+    )
+
+
+class _Flow(ControlFlow):
+    def __init__(self, line_offset: int) -> None:
+        self.offset = line_offset
+        self._state = FlowState()
+        self.reads: list[Read] = []
+        self._seen: set[str] = set()
+        # Frozen copies of (must, may) shared by consecutive reads until the state changes.
+        self._snapshot: tuple[frozenset[str], frozenset[str]] | None = None
+        self.mutated: dict[str, int] = {}
+        self.star_imports: list[tuple[str, int]] = []
+        self.problems: list[tuple[str, str, int]] = []
+        self._comprehension_targets: list[set[str]] = []
+        # Names that refer to (part of) another object: `m` in `for m in models`, `a` in
+        # `a = df` or `a = rows[0]`. Changing `m` in place changes `models` too.
+        self._aliases: dict[str, frozenset[str]] = {}
+        self._loop_roots: frozenset[str] = frozenset()
+        self._expanding: set[str] = set()
+        self._loop_depth = 0
+
+    @property
+    def state(self) -> FlowState:
+        return self._state
+
+    @state.setter
+    def state(self, value: FlowState) -> None:
+        self._state = value
+        self._snapshot = None
+
+    # --- primitive events ------------------------------------------------------------------
+
+    def _line(self, node: ast.AST) -> int:
+        return getattr(node, "lineno", 1) + self.offset
+
+    def _read(self, name: str, line: int, via: str | None = None) -> None:
+        for targets in self._comprehension_targets:
+            if name in targets:
+                return
+        state = self.state
+        if name not in state.must and name not in self._seen:
+            self._seen.add(name)
+            if self._snapshot is None:
+                self._snapshot = (frozenset(state.must), frozenset(state.may))
+            must, may = self._snapshot
+            self.reads.append(Read(name, line, name in state.may, must, may, via))
+        info = state.funcs.get(name)
+        if info is not None and name not in self._expanding:
+            self._expand(name, info, line)
+
+    def _expand(self, name: str, info: FuncInfo, line: int) -> None:
+        """Reading a function or class name: treat it as called here (it may be, later)."""
+        self._expanding.add(name)
+        for free in info.free:
+            self._read(free, line, via=name)
+        for changed in info.mutates:
+            self._read(changed, line, via=name)
+            self._mutate(changed, line)
+        for assigned in sorted(info.assigns):
+            self._bind(assigned, VALUE, must=True)
+        self._expanding.discard(name)
+
+    def _bind(self, name: str, kind: str, must: bool = True, info: FuncInfo | None = None) -> None:
+        state = self.state
+        self._snapshot = None
+        self._aliases.pop(name, None)
+        state.may.add(name)
+        if must:
+            state.must.add(name)
+        state.kinds[name] = kind
+        state.deleted.discard(name)
+        if info is not None:
+            state.funcs[name] = info
+        else:
+            state.funcs.pop(name, None)
+
+    def _mutate(self, name: str, line: int) -> None:
+        for targets in self._comprehension_targets:
+            if name in targets:
+                return
+        for root in self._aliases.get(name, ()):
+            self._mutate_one(root, line)
+        self._mutate_one(name, line)
+
+    def _mutate_one(self, name: str, line: int) -> None:
+        state = self.state
+        if name in state.may and state.kinds.get(name) == IMPORT:
+            return  # `np.random.seed(0)` after `import numpy as np` in this cell: not data
+        if name not in state.must:
+            self.mutated.setdefault(name, line)
+
+    def _problem(self, node: ast.AST, message: str) -> None:
+        self.problems.append(("syntax-error", f"syntax error: {message}", self._line(node)))
+
+    # --- expressions -----------------------------------------------------------------------
+
+    def visit_Name(self, node: ast.Name) -> None:
+        if isinstance(node.ctx, ast.Load):
+            self._read(node.id, self._line(node))
+        elif isinstance(node.ctx, ast.Store):
+            self._bind(node.id, VALUE, must=not self._comprehension_targets)
+
+    def visit_NamedExpr(self, node: ast.NamedExpr) -> None:
+        self.visit(node.value)
+        # A walrus binds in the cell's scope, even inside a comprehension (then only maybe).
+        self._bind(node.target.id, VALUE, must=not self._comprehension_targets)
+
+    def visit_Attribute(self, node: ast.Attribute) -> None:
+        if not isinstance(node.ctx, ast.Load):
+            root = root_name(node)
+            if root is not None:
+                self._read(root.id, self._line(root))
+                self._mutate(root.id, self._line(root))
+        self.generic_visit(node)
+
+    visit_Subscript = visit_Attribute  # type: ignore[assignment]
+
+    def visit_Call(self, node: ast.Call) -> None:
+        self.generic_visit(node)
+        root = call_mutates(node)
+        if root is not None:
+            self._mutate(root.id, self._line(root))
+
+    def visit_Lambda(self, node: ast.Lambda) -> None:
+        self._arguments(node.args)
+        self._expand("<lambda>", analyze_function(node), self._line(node))
+
+    def _comprehension(self, node: ast.expr, parts: list[ast.expr]) -> None:
+        generators: list[ast.comprehension] = node.generators  # type: ignore[attr-defined]
+        self.visit(generators[0].iter)
+        targets: set[str] = set()
+        for generator in generators:
+            targets.update(target_names(generator.target))
+        self._comprehension_targets.append(targets)
+        for index, generator in enumerate(generators):
+            if index:
+                self.visit(generator.iter)
+            for condition in generator.ifs:
+                self.visit(condition)
+        for part in parts:
+            self.visit(part)
+        self._comprehension_targets.pop()
+
+    def visit_ListComp(self, node: ast.ListComp) -> None:
+        self._comprehension(node, [node.elt])
+
+    visit_SetComp = visit_ListComp  # type: ignore[assignment]
+    visit_GeneratorExp = visit_ListComp  # type: ignore[assignment]
+
+    def visit_DictComp(self, node: ast.DictComp) -> None:
+        self._comprehension(node, [node.key, node.value])
+
+    def visit_Yield(self, node: ast.Yield | ast.YieldFrom) -> None:
+        self._problem(node, "'yield' outside function")
+        self.generic_visit(node)
+
+    visit_YieldFrom = visit_Yield  # type: ignore[assignment]
+
+    # --- definitions -----------------------------------------------------------------------
+
+    def _arguments(self, args: ast.arguments) -> None:
+        for default in (*args.defaults, *(d for d in args.kw_defaults if d is not None)):
+            self.visit(default)
+        for arg in (*args.posonlyargs, *args.args, *args.kwonlyargs, args.vararg, args.kwarg):
+            if arg is not None and arg.annotation is not None:
+                self.visit(arg.annotation)
+
+    def visit_FunctionDef(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
+        for decorator in node.decorator_list:
+            self.visit(decorator)
+        self._arguments(node.args)
+        if node.returns is not None:
+            self.visit(node.returns)
+        self._bind(node.name, FUNCTION, info=_shift(analyze_function(node), self.offset))
+
+    visit_AsyncFunctionDef = visit_FunctionDef  # type: ignore[assignment]
+
+    def visit_ClassDef(self, node: ast.ClassDef) -> None:
+        for expr in (*node.decorator_list, *node.bases, *(k.value for k in node.keywords)):
+            self.visit(expr)
+        at_definition, methods = analyze_class(node)
+        for name, line in at_definition.items():
+            self._read(name, line + self.offset)
+        self._bind(node.name, CLASS, info=_shift(methods, self.offset))
+
+    # --- statements ------------------------------------------------------------------------
+
+    def visit_Assign(self, node: ast.Assign) -> None:
+        value = node.value
+        if isinstance(value, ast.Lambda) and all(isinstance(t, ast.Name) for t in node.targets):
+            self._arguments(value.args)
+            info = _shift(analyze_function(value), self.offset)
+            for target in node.targets:
+                self._bind(target.id, FUNCTION, info=info)  # type: ignore[attr-defined]
+            return
+        self.visit(value)
+        for target in node.targets:
+            self.visit(target)
+        roots = alias_roots(value, self._aliases)
+        if roots:
+            for target in node.targets:
+                if isinstance(target, ast.Name) and target.id not in roots:
+                    self._aliases[target.id] = roots
+
+    def visit_For(self, node: ast.For | ast.AsyncFor) -> None:
+        self.visit(node.iter)
+        self._loop_roots = iteration_roots(node.iter, self._aliases)
+        self._loop(node.body, node.orelse, node.target)
+
+    visit_AsyncFor = visit_For  # type: ignore[assignment]
+
+    def _assign_target(self, target: ast.expr) -> None:
+        self.visit(target)
+        roots, self._loop_roots = self._loop_roots, frozenset()
+        if roots:
+            for name in target_names(target):
+                if name not in roots:
+                    self._aliases[name] = roots
+
+    def visit_AugAssign(self, node: ast.AugAssign) -> None:
+        target = node.target
+        if isinstance(target, ast.Name):
+            self._read(target.id, self._line(target))
+            self.visit(node.value)
+            self._bind(target.id, VALUE)
+        else:
+            self.visit(target)
+            self.visit(node.value)
+
+    def visit_AnnAssign(self, node: ast.AnnAssign) -> None:
+        if node.value is not None:
+            self.visit(node.value)
+        self.visit(node.annotation)
+        if isinstance(node.target, ast.Name):
+            if node.value is not None:
+                self._bind(node.target.id, VALUE)
+        else:
+            self.visit(node.target)
+
+    def visit_Import(self, node: ast.Import) -> None:
+        for alias in node.names:
+            self._bind(alias.asname or alias.name.split(".")[0], IMPORT)
+
+    def visit_ImportFrom(self, node: ast.ImportFrom) -> None:
+        for alias in node.names:
+            if alias.name == "*":
+                module = "." * (node.level or 0) + (node.module or "")
+                self.star_imports.append((module, self._line(node)))
+            else:
+                self._bind(alias.asname or alias.name, IMPORT)
+
+    def visit_Delete(self, node: ast.Delete) -> None:
+        for target in node.targets:
+            for name_node in _deleted_names(target):
+                self._read(name_node.id, self._line(name_node))
+                state = self.state
+                self._snapshot = None
+                state.must.discard(name_node.id)
+                state.may.discard(name_node.id)
+                state.funcs.pop(name_node.id, None)
+                state.deleted.add(name_node.id)
+            if not isinstance(target, (ast.Name, ast.Tuple, ast.List)):
+                self.visit(target)
+
+    def visit_Global(self, node: ast.Global) -> None:
+        """``global`` at the top level of a cell changes nothing."""
+
+    def visit_Nonlocal(self, node: ast.Nonlocal) -> None:
+        self._problem(node, "nonlocal declaration not allowed at module level")
+
+    def visit_Return(self, node: ast.Return) -> None:
+        self._problem(node, "'return' outside function")
+        self.generic_visit(node)
+
+    def visit_Break(self, node: ast.Break | ast.Continue) -> None:
+        if not self._loop_depth:
+            keyword = "break" if isinstance(node, ast.Break) else "continue"
+            self._problem(node, f"'{keyword}' outside loop")
+
+    visit_Continue = visit_Break  # type: ignore[assignment]
+
+
+def _shift(info: FuncInfo, offset: int) -> FuncInfo:
+    if not offset:
+        return info
+    return FuncInfo(
+        {n: line + offset for n, line in info.free.items()},
+        info.assigns,
+        {n: line + offset for n, line in info.mutates.items()},
+        info.is_class,
+        info.line + offset,
+    )
+
+
+def _deleted_names(target: ast.expr) -> list[ast.Name]:
+    if isinstance(target, ast.Name):
+        return [target]
+    if isinstance(target, (ast.Tuple, ast.List)):
+        return [name for element in target.elts for name in _deleted_names(element)]
+    return []

@@ -1,0 +1,229 @@
+"""From resolved reads to the pipeline's shape: inputs, outputs, edges, order, problems.
+
+Data edges come from reads resolved to an earlier step; ``after:`` edges are added on top
+(one edge per pair, names empty when only ``after:`` links them). The order is topological
+with ties broken by notebook order. Problems found here: undefined names, deleted names,
+unknown ``after:`` targets, cycles, star imports and names defined by two unordered steps.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .dataflow import (
+    DELETED,
+    IMPORT,
+    LIBRARY_NAME,
+    PARAM,
+    STEP_VALUE,
+    Binder,
+    Dataflow,
+    ReadSite,
+    ScopeState,
+)
+from .graph import find_cycles, reachability, topological_order
+from .model import Problem
+from .problems import make_problem
+from .structure import BUILTIN_NAMES, SKIP, Structure
+from .undefined import undefined_problems
+
+__all__ = ["Shape", "resolve"]
+
+
+@dataclass(eq=False)
+class Shape:
+    """Inputs/outputs per step, edges, order and the problems found."""
+
+    inputs: dict[str, list[str]]
+    outputs: dict[str, list[str]]
+    sources: dict[str, dict[str, str | None]]
+    edges: dict[tuple[str, str], list[str]]
+    order: list[str]
+    test_reads: dict[str, str | None]
+    problems: list[Problem] = field(default_factory=list)
+
+
+def resolve(structure: Structure, flow: Dataflow, extra_outputs: dict[str, list[str]]) -> Shape:
+    """Turn the dataflow pass into the pipeline's shape."""
+    names = [plan.name for plan in structure.steps]
+    shape = Shape(
+        inputs={n: [] for n in names},
+        outputs={n: [] for n in names},
+        sources={n: {} for n in names},
+        edges={},
+        order=[],
+        test_reads={},
+    )
+    wanted: dict[str, set[str]] = {n: set(extra_outputs.get(n, ())) for n in names}
+    undefined: list[tuple[ScopeState, str, ReadSite, Binder | None]] = []
+    for state in flow.steps.values():
+        for name, binder in state.sources.items():
+            _resolve_read(shape, state, name, binder, wanted, undefined, flow)
+    for name, binder in flow.tests.sources.items():
+        site = flow.tests.reads[name]
+        if binder is None:
+            if site.hard and name not in BUILTIN_NAMES:
+                undefined.append((flow.tests, name, site, None))
+        elif binder.kind == DELETED:
+            undefined.append((flow.tests, name, site, binder))
+        elif binder.kind == STEP_VALUE and binder.scope is not None:
+            shape.test_reads[name] = binder.scope.name
+            wanted[binder.scope.name].add(name)
+            _passthrough(shape, binder, name, wanted, flow)
+        else:
+            shape.test_reads[name] = None
+    for step, state in flow.steps.items():
+        shape.outputs[step] = [n for n in state.kinds if n in wanted[step] and n in state.may]
+    _after_edges(shape, structure, names)
+    successors = _successors(shape, names)
+    acyclic = _order(shape, structure, names, successors)
+    shape.problems += undefined_problems(undefined, flow, structure)
+    _star_import_problems(shape, flow)
+    if acyclic:
+        # Inside a cycle "no order between two steps" means nothing; the cycle is reported.
+        _ambiguity_problems(shape, flow, names, successors)
+    return shape
+
+
+def _successors(shape: Shape, names: list[str]) -> list[set[int]]:
+    position = {name: i for i, name in enumerate(names)}
+    successors: list[set[int]] = [set() for _ in names]
+    for source, target in shape.edges:
+        successors[position[source]].add(position[target])
+    return successors
+
+
+def _resolve_read(
+    shape: Shape,
+    state: ScopeState,
+    name: str,
+    binder: Binder | None,
+    wanted: dict[str, set[str]],
+    undefined: list[tuple[ScopeState, str, ReadSite, Binder | None]],
+    flow: Dataflow,
+) -> None:
+    site = state.reads[name]
+    if binder is None:
+        if site.hard and name not in BUILTIN_NAMES:
+            undefined.append((state, name, site, None))
+        return
+    if binder.kind in (IMPORT, LIBRARY_NAME):
+        return
+    if binder.kind == DELETED:
+        undefined.append((state, name, site, binder))
+        return
+    shape.inputs[state.name].append(name)
+    if binder.kind == PARAM:
+        shape.sources[state.name][name] = None
+        return
+    assert binder.scope is not None
+    source = binder.scope.name
+    shape.sources[state.name][name] = source
+    shape.edges.setdefault((source, state.name), []).append(name)
+    wanted[source].add(name)
+    _passthrough(shape, binder, name, wanted, flow)
+
+
+def _passthrough(
+    shape: Shape, binder: Binder, name: str, wanted: dict[str, set[str]], flow: Dataflow
+) -> None:
+    """A step that only maybe binds ``name`` also takes the earlier value as an input."""
+    state = binder.scope
+    if binder.must or state is None or name in state.passthrough:
+        return
+    state.passthrough.add(name)
+    earlier = state.entry.get(name)
+    if earlier is None or earlier.kind not in (STEP_VALUE, PARAM) or name in state.reads:
+        return  # nothing to hand on, or the step already reads it
+    state.reads[name] = ReadSite(binder.cell, binder.cell.parse.line_offset + 1, False, None)
+    state.sources[name] = earlier
+    _resolve_read(shape, state, name, earlier, wanted, [], flow)
+
+
+def _after_edges(shape: Shape, structure: Structure, names: list[str]) -> None:
+    known = set(names)
+    for plan in structure.steps:
+        for target, cell_id in plan.after:
+            if target not in known:
+                hint = f"; steps are: {', '.join(names)}" if names else ""
+                message = (
+                    f"step {plan.name!r} is tagged after:{target}, but there is no step "
+                    f"{target!r}{hint}"
+                )
+                shape.problems.append(make_problem("error", "unknown-after", message, cell_id))
+                continue
+            shape.edges.setdefault((target, plan.name), [])
+
+
+def _order(
+    shape: Shape, structure: Structure, names: list[str], successors: list[set[int]]
+) -> bool:
+    order, left_over = topological_order(len(names), successors)
+    shape.order = [names[i] for i in order + left_over]
+    if not left_over:
+        return True
+    after_cells = {(t, p.name): c for p in structure.steps for t, c in p.after}
+    for cycle in find_cycles(len(names), successors):
+        path = [names[i] for i in cycle]
+        links = []
+        cell_id = None
+        for source, target in zip(path, path[1:], strict=False):
+            data = shape.edges.get((source, target)) or []
+            if (source, target) in after_cells:
+                cell_id = cell_id or after_cells[(source, target)]
+                links.append(f"{target} is tagged after:{source}")
+            if data:
+                links.append(f"{target} reads {', '.join(data)} from {source}")
+        message = (
+            f"steps {' → '.join(path)} form a cycle ({'; '.join(links)}); remove one of these "
+            "after: tags"
+        )
+        shape.problems.append(make_problem("error", "cycle", message, cell_id))
+    return False
+
+
+def _star_import_problems(shape: Shape, flow: Dataflow) -> None:
+    for unit in flow.star_import_cells:
+        if unit.role == SKIP or unit.parse.facts is None:
+            continue
+        for module, line in unit.parse.facts.star_imports:
+            message = (
+                f"`from {module} import *` hides which names it defines, so nbbridge cannot "
+                f"tell where names come from; import the names you use (from {module} import "
+                "a, b)"
+            )
+            shape.problems.append(make_problem("error", "star-import", message, unit.cell_id, line))
+
+
+def _ambiguity_problems(
+    shape: Shape, flow: Dataflow, names: list[str], successors: list[set[int]]
+) -> None:
+    position = {name: i for i, name in enumerate(names)}
+    reach = reachability([position[n] for n in shape.order], successors)
+    wanted = {n for sources in shape.sources.values() for n, s in sources.items() if s}
+    definers: dict[str, list[int]] = {}
+    for step, state in flow.steps.items():
+        for name in wanted.intersection(state.kinds):
+            if state.kinds[name] != "import":
+                definers.setdefault(name, []).append(position[step])
+    for reader, state in flow.steps.items():
+        for name, source in shape.sources[reader].items():
+            if source is None or len(definers.get(name, ())) < 2:
+                continue
+            chosen, limit = position[source], position[reader]
+            for other in definers[name]:
+                if other in (chosen, limit) or other > limit:
+                    continue
+                if reach[other] >> chosen & 1 or reach[chosen] >> other & 1:
+                    continue
+                rival, site = names[other], state.reads[name]
+                message = (
+                    f"{name!r} is defined by steps {rival!r} and {source!r}, which have no "
+                    f"order between them; step {reader!r} reads it from {source!r} (the later "
+                    f"one in the notebook); add after:{rival} to step {source!r} or rename one"
+                )
+                shape.problems.append(
+                    make_problem(
+                        "warning", "ambiguous-definition", message, site.cell.cell_id, site.line
+                    )
+                )

@@ -49,7 +49,7 @@ def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def test_wheel_carries_the_prebuilt_labextension_and_server_config(wheel: Path) -> None:
     names = zipfile.ZipFile(wheel).namelist()
-    data = "nbbridge-{}.data/data/".format(nbbridge.__version__)
+    data = f"nbbridge-{nbbridge.__version__}.data/data/"
     lab = data + "share/jupyter/labextensions/nbbridge/"
     assert lab + "package.json" in names
     assert lab + "install.json" in names

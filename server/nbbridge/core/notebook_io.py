@@ -22,9 +22,13 @@ __all__ = ["cell_source", "load_notebook_json", "read_notebook"]
 _SUPPORTED_MAJOR = 4
 
 
-def read_notebook(path: str | os.PathLike[str]) -> dict[str, Any]:
-    """Read and check the ``.ipynb`` file at ``path``; raise :class:`NotebookError` if unusable."""
-    label = os.fspath(path)
+def read_notebook(path: str | os.PathLike[str], label: str | None = None) -> dict[str, Any]:
+    """Read and check the ``.ipynb`` file at ``path``; raise :class:`NotebookError` if unusable.
+
+    ``label`` names the file in messages (e.g. its path relative to the server root, so a
+    server's absolute paths never reach the user); the path itself by default.
+    """
+    label = os.fspath(path) if label is None else label
     try:
         with open(path, encoding="utf-8") as handle:
             text = handle.read()

@@ -12,7 +12,13 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import corpus_notebook, each_cell_its_own_step, export, mutate, ruff_and_black_clean
+from export_helpers import (
+    corpus_notebook,
+    each_cell_its_own_step,
+    export,
+    mutate,
+    ruff_and_black_clean,
+)
 
 from nbbridge.core.export.verify import run_package_tests
 

@@ -8,7 +8,7 @@ import tomllib
 from pathlib import Path
 
 import pytest
-from conftest import (
+from export_helpers import (
     DEMO,
     export,
     fresh_venv,

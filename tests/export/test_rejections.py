@@ -48,3 +48,12 @@ def test_bad_package_name_is_refused_before_anything_is_written(tmp_path: Path) 
     with pytest.raises(ExportError, match="not a lowercase Python identifier"):
         export_package(nb, "ok.ipynb", tmp_path / "pkg", package="Not-A-Name")
     assert list(tmp_path.iterdir()) == []
+
+
+def test_step_names_that_clash_with_the_package_api_get_a_suffix(tmp_path: Path) -> None:
+    nb = notebook(("params = {'a': 1}", ["step:params"]), ("total = params['a']", ["step:run"]))
+    result = export_package(nb, "clash.ipynb", tmp_path / "pkg")
+    steps = (tmp_path / "pkg" / "src" / result.package / "steps.py").read_text()
+    assert "def params_step():" in steps and "def run_step(params):" in steps
+    init = (tmp_path / "pkg" / "src" / result.package / "__init__.py").read_text()
+    assert "from .pipeline import run, run_steps" in init

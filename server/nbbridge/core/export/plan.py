@@ -18,6 +18,10 @@ from ..detail import Analysis, StepCode
 __all__ = ["ExportPlan", "StepPlan", "make_plan"]
 
 
+# Names the package itself exports or imports beside the step functions.
+_PACKAGE_NAMES = {"Params", "run", "run_steps", "steps", "lib", "params", "pipeline"}
+
+
 @dataclass(frozen=True)
 class StepPlan:
     step: StepCode
@@ -58,7 +62,7 @@ def _function_names(analysis: Analysis) -> dict[str, str]:
     """Step name → function name; ``NAME_step`` where NAME is read or bound by the code."""
     code = [s.code for s in analysis.steps] + [c.code for c in analysis.library]
     code += list(analysis.imports) + [t.cell.code for t in analysis.tests]
-    taken = _names_in(*code)
+    taken = _names_in(*code) | _PACKAGE_NAMES
     return {
         s.name: f"{s.name}_step" if s.name in taken or keyword.iskeyword(s.name) else s.name
         for s in analysis.steps

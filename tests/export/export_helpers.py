@@ -1,4 +1,4 @@
-"""Helpers for the export tests (a plain module: one conftest name per tree is enough): export a notebook, install a package into a fresh venv."""
+"""Helpers for the export tests: export a notebook, install a package into a fresh venv."""
 
 from __future__ import annotations
 

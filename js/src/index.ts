@@ -1,14 +1,64 @@
+/**
+ * nbbridge's JupyterLab plugin: the Pipeline panel, the cell step badges and the commands.
+ */
 import {
+  ILayoutRestorer,
   JupyterFrontEnd,
   JupyterFrontEndPlugin
 } from '@jupyterlab/application';
+import { ICommandPalette } from '@jupyterlab/apputils';
+import { INotebookTracker } from '@jupyterlab/notebook';
+import { ISettingRegistry } from '@jupyterlab/settingregistry';
+
+import { NbbridgeClient } from './api';
+import { addCommands } from './commands';
+import { PipelinePanel } from './pipelinePanel';
+import { DEFAULT_SETTINGS, INbbridgeSettings, NotebookRegistry } from './registry';
+
+const PLUGIN_ID = 'nbbridge:plugin';
+
+function readSettings(settings: ISettingRegistry.ISettings): INbbridgeSettings {
+  const debounce = settings.get('debounceMs').composite;
+  const badges = settings.get('cellBadges').composite;
+  return {
+    debounceMs: typeof debounce === 'number' ? debounce : DEFAULT_SETTINGS.debounceMs,
+    cellBadges: typeof badges === 'boolean' ? badges : DEFAULT_SETTINGS.cellBadges
+  };
+}
 
 const plugin: JupyterFrontEndPlugin<void> = {
-  id: 'nbbridge:plugin',
-  description: 'nbbridge: notebooks as pipelines.',
+  id: PLUGIN_ID,
+  description: 'nbbridge: notebooks as pipelines (Pipeline panel, step badges, commands).',
   autoStart: true,
-  activate: (app: JupyterFrontEnd) => {
-    void app;
+  requires: [INotebookTracker],
+  optional: [ICommandPalette, ILayoutRestorer, ISettingRegistry],
+  activate: (
+    app: JupyterFrontEnd,
+    tracker: INotebookTracker,
+    palette: ICommandPalette | null,
+    restorer: ILayoutRestorer | null,
+    settingRegistry: ISettingRegistry | null
+  ) => {
+    const client = new NbbridgeClient();
+    const registry = new NotebookRegistry(tracker, request => client.pipeline(request));
+
+    const panel = new PipelinePanel(app, tracker, notebook => registry.watcherOf(notebook));
+    app.shell.add(panel, 'left', { rank: 600 });
+    restorer?.add(panel, panel.id);
+
+    addCommands(app, tracker, palette);
+
+    if (settingRegistry) {
+      settingRegistry
+        .load(PLUGIN_ID)
+        .then(settings => {
+          registry.settings = readSettings(settings);
+          settings.changed.connect(() => {
+            registry.settings = readSettings(settings);
+          });
+        })
+        .catch(reason => console.warn('nbbridge: settings not loaded, using defaults', reason));
+    }
   }
 };
 

@@ -1,0 +1,131 @@
+/**
+ * The left sidebar Pipeline panel: follows the current notebook and shows its live pipeline.
+ */
+import * as React from 'react';
+
+import { JupyterFrontEnd } from '@jupyterlab/application';
+import { INotebookTracker, NotebookPanel } from '@jupyterlab/notebook';
+import { ReactWidget } from '@jupyterlab/ui-components';
+import { Message } from '@lumino/messaging';
+
+import { pipelineIcon } from './icons';
+import { goToCell, selectCells } from './notebookNav';
+import { PipelineView } from './pipelineView';
+import { PipelineWatcher } from './pipelineWatcher';
+
+/** The widget id other code (and the browser tests) find the panel by. */
+export const PIPELINE_PANEL_ID = 'nbbridge-pipeline';
+
+/** Gives the watcher of a notebook panel (created when the notebook opened). */
+export type WatcherLookup = (panel: NotebookPanel) => PipelineWatcher | undefined;
+
+export class PipelinePanel extends ReactWidget {
+  constructor(
+    private readonly _app: JupyterFrontEnd,
+    private readonly _tracker: INotebookTracker,
+    private readonly _watcherOf: WatcherLookup
+  ) {
+    super();
+    this.id = PIPELINE_PANEL_ID;
+    this.title.icon = pipelineIcon;
+    this.title.caption = 'Pipeline';
+    this.addClass('nbbridge-PipelinePanel');
+    _tracker.currentChanged.connect(this._follow, this);
+    this._follow();
+  }
+
+  /** The notebook panel shown, if any. */
+  get notebook(): NotebookPanel | null {
+    return this._panel;
+  }
+
+  /** Follow the tracker's current notebook (the last one focused). */
+  private _follow(): void {
+    const panel = this._tracker.currentWidget;
+    if (panel === this._panel && this._watcher && !this._watcher.isDisposed) {
+      return;
+    }
+    this._watcher?.stateChanged.disconnect(this._onState, this);
+    this._panel?.context.pathChanged.disconnect(this._onState, this);
+    this._panel = panel;
+    this._selected = null;
+    this._watcher = panel ? this._watcherOf(panel) ?? null : null;
+    this._watcher?.stateChanged.connect(this._onState, this);
+    panel?.context.pathChanged.connect(this._onState, this);
+    this.update();
+  }
+
+  private _onState(): void {
+    if (this._watcher?.isDisposed) {
+      this._watcher = null;
+      this._panel = null;
+    }
+    this.update();
+  }
+
+  private _selectStep = (name: string): void => {
+    const panel = this._panel;
+    const step = this._watcher?.state.pipeline?.steps.find(s => s.name === name);
+    if (!panel || !step) {
+      return;
+    }
+    this._selected = name;
+    selectCells(this._app, panel, step.cell_ids);
+    this.update();
+  };
+
+  private _goToCell = (cellId: string, line: number | null): void => {
+    if (this._panel) {
+      goToCell(this._app, this._panel, cellId, line);
+    }
+  };
+
+  private _cellNumber = (cellId: string): number | null => {
+    const cells = this._panel?.content.model?.cells;
+    if (!cells) {
+      return null;
+    }
+    for (let i = 0; i < cells.length; i++) {
+      if (cells.get(i).id === cellId) {
+        return i + 1;
+      }
+    }
+    return null;
+  };
+
+  private _refresh = (): void => {
+    this._watcher?.refresh();
+  };
+
+  // A hidden panel skips its renders and catches up when shown: typing stays cheap.
+  protected onUpdateRequest(msg: Message): void {
+    if (this.isVisible) {
+      super.onUpdateRequest(msg);
+    }
+  }
+
+  protected onAfterShow(msg: Message): void {
+    super.onAfterShow(msg);
+    this.update();
+  }
+
+  protected render(): JSX.Element {
+    const panel = this._panel;
+    const watcher = this._watcher;
+    return (
+      <PipelineView
+        notebookName={panel && watcher ? panel.context.localPath : null}
+        state={watcher ? watcher.state : null}
+        selected={this._selected}
+        onSelectStep={this._selectStep}
+        onGoToCell={this._goToCell}
+        cellNumber={this._cellNumber}
+        onRefresh={this._refresh}
+      />
+    );
+  }
+
+  private _panel: NotebookPanel | null = null;
+  private _watcher: PipelineWatcher | null = null;
+  private _selected: string | null = null;
+}

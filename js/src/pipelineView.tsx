@@ -1,0 +1,266 @@
+/**
+ * The content of the Pipeline panel: problems, DAG, steps and parameters of one notebook.
+ *
+ * Pure React over an `IPipelineState`; `pipelinePanel.tsx` feeds it and handles the clicks.
+ */
+import * as React from 'react';
+
+import type { Pipeline } from './api';
+import { stepColorStyle } from './colors';
+import { DagView } from './dagView';
+import type { IPipelineState } from './pipelineWatcher';
+
+type Problem = Pipeline['problems'][number];
+type Step = Pipeline['steps'][number];
+
+export interface IPipelineViewProps {
+  /** The notebook shown, or null when no notebook is open. */
+  notebookName: string | null;
+  state: IPipelineState | null;
+  selected: string | null;
+  onSelectStep: (name: string) => void;
+  onGoToCell: (cellId: string, line: number | null) => void;
+  /** The 1-based position of a cell in the notebook, for "cell 7". */
+  cellNumber: (cellId: string) => number | null;
+  onRefresh: () => void;
+}
+
+function Names(props: { names: readonly string[]; kind: string }): JSX.Element {
+  if (props.names.length === 0) {
+    return <span className="nbbridge-Names nbbridge-mod-none">none</span>;
+  }
+  return (
+    <span className={`nbbridge-Names nbbridge-mod-${props.kind}`} title={props.names.join(', ')}>
+      {props.names.join(', ')}
+    </span>
+  );
+}
+
+function StepRow(props: {
+  step: Step;
+  index: number;
+  selected: boolean;
+  onSelect: (name: string) => void;
+}): JSX.Element {
+  const { step } = props;
+  const count = step.cell_ids.length;
+  return (
+    <li
+      className={`nbbridge-StepRow${props.selected ? ' nbbridge-mod-selected' : ''}`}
+      data-nbbridge-step={step.name}
+      style={stepColorStyle(step.name) as React.CSSProperties}
+      role="button"
+      tabIndex={0}
+      title="Select this step's cells"
+      onClick={() => props.onSelect(step.name)}
+      onKeyDown={event => {
+        if (event.key === 'Enter' || event.key === ' ') {
+          event.preventDefault();
+          props.onSelect(step.name);
+        }
+      }}
+    >
+      <div className="nbbridge-StepRow-head">
+        <span className="nbbridge-StepRow-index">{props.index + 1}</span>
+        <span className="nbbridge-StepRow-name">{step.name}</span>
+        {step.after.length > 0 && (
+          <span className="nbbridge-StepRow-after" title="Runs after (after: tags)">
+            after {step.after.join(', ')}
+          </span>
+        )}
+        <span className="nbbridge-StepRow-cells">
+          {count} {count === 1 ? 'cell' : 'cells'}
+        </span>
+      </div>
+      <div className="nbbridge-StepRow-flow">
+        <Names names={step.inputs} kind="inputs" />
+        <span className="nbbridge-StepRow-arrow" aria-label="to">
+          →
+        </span>
+        <Names names={step.outputs} kind="outputs" />
+      </div>
+    </li>
+  );
+}
+
+function ProblemRow(props: {
+  problem: Problem;
+  cellNumber: number | null;
+  onGoToCell: (cellId: string, line: number | null) => void;
+}): JSX.Element {
+  const { problem, cellNumber } = props;
+  const cellId = problem.cell_id ?? null;
+  const where: string[] = [];
+  if (cellNumber !== null) {
+    where.push(`cell ${cellNumber}`);
+  }
+  if (problem.line !== null && problem.line !== undefined) {
+    where.push(`line ${problem.line}`);
+  }
+  return (
+    <li
+      className={`nbbridge-ProblemRow nbbridge-mod-${problem.severity}`}
+      data-nbbridge-problem={problem.code}
+    >
+      <div className="nbbridge-ProblemRow-message">
+        <span className="nbbridge-ProblemRow-severity">{problem.severity}</span>
+        {problem.message}
+      </div>
+      <div className="nbbridge-ProblemRow-meta">
+        <code>{problem.code}</code>
+        {where.length > 0 && <span className="nbbridge-ProblemRow-where">{where.join(', ')}</span>}
+        {cellId !== null && cellNumber !== null && (
+          <button
+            className="nbbridge-ProblemRow-goto"
+            data-nbbridge-goto={cellId}
+            title="Go to the cell"
+            onClick={() => props.onGoToCell(cellId, problem.line ?? null)}
+          >
+            Go to cell
+          </button>
+        )}
+      </div>
+    </li>
+  );
+}
+
+function formatDefault(value: unknown): string {
+  const text = JSON.stringify(value);
+  return text === undefined ? String(value) : text;
+}
+
+function Section(props: { title: string; count?: number; children: React.ReactNode }) {
+  return (
+    <section className="nbbridge-Section">
+      <h3 className="nbbridge-Section-title">
+        {props.title}
+        {props.count !== undefined && <span className="nbbridge-Section-count">{props.count}</span>}
+      </h3>
+      {props.children}
+    </section>
+  );
+}
+
+function statusText(state: IPipelineState): string {
+  if (state.pending) {
+    return 'Analysing…';
+  }
+  const pipeline = state.pipeline;
+  if (!pipeline) {
+    return '';
+  }
+  const errors = pipeline.problems.filter(p => p.severity === 'error').length;
+  const warnings = pipeline.problems.length - errors;
+  const parts = [`${pipeline.steps.length} step${pipeline.steps.length === 1 ? '' : 's'}`];
+  if (errors) {
+    parts.push(`${errors} error${errors === 1 ? '' : 's'}`);
+  }
+  if (warnings) {
+    parts.push(`${warnings} warning${warnings === 1 ? '' : 's'}`);
+  }
+  return parts.join(' · ');
+}
+
+/** The whole panel body. */
+export function PipelineView(props: IPipelineViewProps): JSX.Element {
+  const { notebookName, state } = props;
+  if (notebookName === null || state === null) {
+    return (
+      <div className="nbbridge-Panel nbbridge-mod-empty">
+        <h2 className="nbbridge-Panel-title">Pipeline</h2>
+        <p>Open a notebook to see it as a pipeline.</p>
+        <p className="nbbridge-Panel-hint">
+          Tag a code cell with a step name (click the badge at its left) to start.
+        </p>
+      </div>
+    );
+  }
+  const pipeline = state.pipeline;
+  const steps = pipeline
+    ? pipeline.order
+        .map(name => pipeline.steps.find(step => step.name === name))
+        .filter((step): step is Step => step !== undefined)
+        .concat(pipeline.steps.filter(step => !pipeline.order.includes(step.name)))
+    : [];
+  return (
+    <div className={`nbbridge-Panel${state.pending ? ' nbbridge-mod-pending' : ''}`}>
+      <h2 className="nbbridge-Panel-title">Pipeline</h2>
+      <header className="nbbridge-Panel-header">
+        <span className="nbbridge-Panel-notebook" title={notebookName}>
+          {notebookName}
+        </span>
+        <span className="nbbridge-Panel-status" data-nbbridge-status={state.pending ? 'pending' : 'ready'}>
+          {statusText(state)}
+        </span>
+        <button
+          className="nbbridge-Panel-refresh"
+          title="Analyse again"
+          onClick={props.onRefresh}
+        >
+          ↻
+        </button>
+      </header>
+      {state.error !== null && (
+        <div className="nbbridge-Panel-error" role="alert" data-nbbridge-error="">
+          Analysis failed: {state.error}
+        </div>
+      )}
+      {pipeline && pipeline.problems.length > 0 && (
+        <Section title="Problems" count={pipeline.problems.length}>
+          <ul className="nbbridge-ProblemList">
+            {pipeline.problems.map((problem, i) => (
+              <ProblemRow
+                key={`${problem.code}-${problem.cell_id ?? ''}-${i}`}
+                problem={problem}
+                cellNumber={problem.cell_id ? props.cellNumber(problem.cell_id) : null}
+                onGoToCell={props.onGoToCell}
+              />
+            ))}
+          </ul>
+        </Section>
+      )}
+      {pipeline && (
+        <>
+          <Section title="Steps" count={steps.length}>
+            <ol className="nbbridge-StepList">
+              {steps.map((step, i) => (
+                <StepRow
+                  key={step.name}
+                  step={step}
+                  index={i}
+                  selected={step.name === props.selected}
+                  onSelect={props.onSelectStep}
+                />
+              ))}
+            </ol>
+          </Section>
+          <Section title="Graph">
+            <DagView pipeline={pipeline} selected={props.selected} onSelect={props.onSelectStep} />
+          </Section>
+          {pipeline.parameters.length > 0 && (
+            <Section title="Parameters" count={pipeline.parameters.length}>
+              <table className="nbbridge-ParamTable">
+                <tbody>
+                  {pipeline.parameters.map(param => (
+                    <tr key={param.name} data-nbbridge-parameter={param.name}>
+                      <td className="nbbridge-ParamTable-name">{param.name}</td>
+                      <td className="nbbridge-ParamTable-type">{param.type}</td>
+                      <td className="nbbridge-ParamTable-default">{formatDefault(param.default)}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </Section>
+          )}
+          {pipeline.library.length > 0 && (
+            <Section title="Library">
+              <div className="nbbridge-Library">
+                {pipeline.library.flatMap(item => item.names).join(', ') || 'none'}
+              </div>
+            </Section>
+          )}
+        </>
+      )}
+    </div>
+  );
+}

@@ -1,15 +1,29 @@
-"""Request and error bodies of the REST API (responses reuse nbbridge.core.model).
+"""Request, response and error bodies of the REST API (the pipeline reuses nbbridge.core.model).
 
 Declared once here; ``python -m nbbridge.schema`` writes their JSON Schema for the front end.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-__all__ = ["ErrorBody", "PipelineRequest", "VersionBody"]
+from .core.model import Problem
+
+if TYPE_CHECKING:
+    from .core.export.exporter import ExportResult
+    from .core.export.summary import Refusal
+    from .core.export.verify import TestReport
+
+__all__ = [
+    "ErrorBody",
+    "ExportRequest",
+    "ExportResponse",
+    "PipelineRequest",
+    "TestSummary",
+    "VersionBody",
+]
 
 
 class PipelineRequest(BaseModel):
@@ -34,7 +48,98 @@ class ErrorBody(BaseModel):
 
     message: str
     field: str | None = None
-    cell_id: str | None = None
+    cell_id: str | None = Field(default=None, description="The cell at fault (the first one)")
+    problems: list[Problem] | None = Field(
+        default=None, description="Every problem that refused an export, each with its cell"
+    )
+    files: list[str] | None = Field(
+        default=None, description="Files edited by hand since the last export (kept)"
+    )
+
+    @classmethod
+    def from_refusal(cls, refused: Refusal) -> ErrorBody:
+        """The body for an export that did not happen: the first problem's cell, all problems."""
+        return cls(
+            message=refused.message,
+            cell_id=refused.problems[0].cell_id if refused.problems else None,
+            problems=refused.problems or None,
+            files=refused.files or None,
+        )
+
+
+class ExportRequest(BaseModel):
+    """``POST /nbbridge/export``: export a saved notebook into a folder, both inside the root."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    path: str = Field(description="Notebook path relative to the server root")
+    output_dir: str = Field(description="Folder to write the package into, relative to the root")
+    package: str | None = Field(default=None, description="Import name; default from the notebook")
+    execute: bool = Field(default=False, description="Run the notebook to record golden tests")
+    force: bool = Field(default=False, description="Replace files edited by hand")
+    run_tests: bool = Field(default=True, description="Run the package's tests after export")
+    target: str | None = Field(default=None, description="Export target: package (default), dvc")
+
+
+class TestSummary(BaseModel):
+    """The result of running the exported package's own tests."""
+
+    __test__ = False  # not a pytest test class, whatever its name says
+
+    ok: bool
+    passed: int
+    failed: int
+    errors: int
+    skipped: int
+    output: str = Field(description="The last lines of pytest's report")
+
+    @classmethod
+    def from_report(cls, report: TestReport) -> TestSummary:
+        return cls(
+            ok=report.ok,
+            passed=report.passed,
+            failed=report.failed,
+            errors=report.errors,
+            skipped=report.skipped,
+            output=report.output,
+        )
+
+
+class ExportResponse(BaseModel):
+    """What an export wrote (the CLI's ``export --json`` prints the same shape)."""
+
+    package: str
+    target: str
+    directory: str = Field(description="The output folder (relative to the root over REST)")
+    files: list[str] = Field(description="Files written, relative to the output folder")
+    warnings: list[Problem]
+    unresolved_imports: list[str] = Field(description="Imports no installed distribution gives")
+    verbatim_rule_breaks: dict[str, list[str]] = Field(
+        description="Ruff rules the notebook's own code breaks, by file (kept as written)"
+    )
+    golden: bool = Field(description="Golden tests were recorded by running the notebook")
+    tests: TestSummary | None = None
+
+    @classmethod
+    def from_result(
+        cls,
+        result: ExportResult,
+        target: str,
+        directory: str,
+        tests: TestSummary | None = None,
+    ) -> ExportResponse:
+        """The response for ``result``; ``directory`` as the caller named the folder."""
+        return cls(
+            package=result.package,
+            target=target,
+            directory=directory,
+            files=list(result.files),
+            warnings=list(result.warnings),
+            unresolved_imports=list(result.unresolved_imports),
+            verbatim_rule_breaks=dict(result.verbatim_rule_breaks),
+            golden="tests/golden.json" in result.files,
+            tests=tests,
+        )
 
 
 class VersionBody(BaseModel):

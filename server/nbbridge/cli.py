@@ -1,13 +1,14 @@
 """The ``nbbridge`` command line, thin over nbbridge.core.
 
-Exit codes (DESIGN.md §7): 0 ok, 1 the user's pipeline has errors (``check``), 2 bad input
-(a missing, unreadable or invalid notebook; click's own usage errors use 2 as well).
+Exit codes (DESIGN.md §7): 0 ok, 1 the user's pipeline has errors (``check``) or the notebook
+failed while running (``export --execute``), 2 bad input (a missing, unreadable or invalid
+notebook, an export the analysis or the target folder refuses; click's usage errors use 2 too).
 """
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -25,22 +26,28 @@ class BadInput(click.ClickException):
     exit_code = 2
 
 
-def _pipeline(notebook: str) -> Pipeline:
+def _read(notebook: str) -> dict[str, Any]:
+    """The checked notebook at ``notebook``; BadInput (exit 2, one line) when it cannot be."""
     path = Path(notebook)
     if not path.exists():
         raise BadInput(f"{notebook}: no such file")
     if path.is_dir():
         raise BadInput(f"{notebook}: is a directory, not a notebook")
     # Imported here so that --help, --version and a mistyped path answer at once.
-    from .core import NotebookError, analyze, read_notebook
+    from .core import NotebookError, read_notebook
 
     try:
-        nb = read_notebook(path)
+        return read_notebook(path)
     except NotebookError as exc:
         raise BadInput(str(exc)) from None  # its message starts with the path
     except OSError as exc:
         raise BadInput(f"{notebook}: cannot read it ({exc.strerror or exc})") from None
-    return analyze(nb, notebook)
+
+
+def _pipeline(notebook: str) -> Pipeline:
+    from .core import analyze
+
+    return analyze(_read(notebook), notebook)
 
 
 def _emit(pipeline: Pipeline, as_json: bool, text: str) -> None:
@@ -78,3 +85,81 @@ def check(notebook: str, as_json: bool) -> None:
     _emit(pipeline, as_json, render_problems(pipeline))
     if pipeline.has_errors:
         raise SystemExit(1)
+
+
+class ExportRefused(click.ClickException):
+    """An export that did not happen: the message on stderr, exit 2 (1 if the notebook failed)."""
+
+    def __init__(self, message: str, exit_code: int) -> None:
+        super().__init__(message)
+        self.exit_code = exit_code
+
+
+def _target_names() -> list[str]:
+    from .core.export.targets import names
+
+    return names()
+
+
+@main.command()
+@click.argument("notebook")
+@click.option("-o", "--output", "output", required=True, help="Folder to write the package into.")
+@click.option("--name", "package", help="Import name of the package (default: from the notebook).")
+@click.option("--execute", is_flag=True, help="Run the notebook first to record golden tests.")
+@click.option("--force", is_flag=True, help="Replace files edited by hand since the last export.")
+@click.option(
+    "--target",
+    default="package",
+    show_default=True,
+    help="What to write: package, or dvc (the package plus dvc.yaml and params.yaml).",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+def export(
+    notebook: str,
+    output: str,
+    package: str | None,
+    execute: bool,
+    force: bool,
+    target: str,
+    as_json: bool,
+) -> None:
+    """Export NOTEBOOK's pipeline into an installable package in OUTPUT.
+
+    Nothing is written when the export is refused: exit 2 with the problems and their cells
+    (or the files edited by hand, kept unless --force); exit 1 when --execute ran the notebook
+    and it failed.
+    """
+    if target not in _target_names():
+        choices = ", ".join(_target_names())
+        raise BadInput(f"--target: unknown target {target!r}; choose one of: {choices}")
+    nb = _read(notebook)
+    if Path(output).exists() and not Path(output).is_dir():
+        raise BadInput(f"-o {output}: is a file, not a folder")
+    from .api import ErrorBody, ExportResponse
+    from .core.export.summary import notebook_label, refusal, render_result
+    from .core.export.targets import get
+
+    execute_in = Path(notebook).resolve().parent if execute else None
+    try:
+        result = get(target)(
+            nb,
+            notebook_label(notebook),
+            Path(output),
+            package=package,
+            force=force,
+            execute_in=execute_in,
+        )
+    except Exception as exc:  # sorted below: refusals become messages, anything else a bug
+        refused = refusal(exc)
+        if refused is None:
+            raise
+        if as_json:
+            body = ErrorBody.from_refusal(refused)
+            click.echo(body.model_dump_json(indent=2, exclude_none=True))
+        raise ExportRefused(refused.message, refused.exit_code) from None
+    if as_json:
+        click.echo(
+            ExportResponse.from_result(result, target, str(output)).model_dump_json(indent=2)
+        )
+    else:
+        click.echo(render_result(result, notebook, target))

@@ -8,6 +8,10 @@ is a bug and stays a 500 (logged with its traceback on the server, never sent to
 
 from __future__ import annotations
 
+import asyncio
+import functools
+from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import tornado.web
@@ -16,11 +20,32 @@ from jupyter_server.base.handlers import APIHandler
 from pydantic import ValidationError
 
 from ._version import __version__
-from .api import ErrorBody, PipelineRequest, VersionBody
+from .api import (
+    ErrorBody,
+    ExportRequest,
+    ExportResponse,
+    PipelineRequest,
+    TestSummary,
+    VersionBody,
+)
 from .core import NotebookError, load_notebook_json, read_notebook
-from .core.paths import PathError, PathEscapeError, PathNotFoundError, resolve_notebook
+from .core.paths import (
+    PathError,
+    PathEscapeError,
+    PathNotFoundError,
+    resolve_inside,
+    resolve_notebook,
+)
 
-__all__ = ["NbbridgeHandler", "PipelineHandler", "VersionHandler", "error_answer", "route_table"]
+__all__ = [
+    "ExportHandler",
+    "NbbridgeHandler",
+    "PipelineHandler",
+    "Refused",
+    "VersionHandler",
+    "error_answer",
+    "route_table",
+]
 
 
 # Escapes are forbidden whatever exists behind them; a missing file is a plain 404.
@@ -46,8 +71,19 @@ def _validation_answer(exc: ValidationError) -> ErrorBody:
     return ErrorBody(message="; ".join(messages), field=fields[0] if fields else None)
 
 
+class Refused(Exception):
+    """A request refused with a ready answer (an export the core declined, say)."""
+
+    def __init__(self, status: int, body: ErrorBody) -> None:
+        super().__init__(body.message)
+        self.status = status
+        self.body = body
+
+
 def error_answer(exc: BaseException | None) -> tuple[int, ErrorBody] | None:
     """The status and body for an exception caused by bad input; None for anything else."""
+    if isinstance(exc, Refused):
+        return exc.status, exc.body
     if isinstance(exc, ValidationError):
         return 400, _validation_answer(exc)
     if isinstance(exc, PathError):
@@ -115,6 +151,94 @@ class PipelineHandler(NbbridgeHandler):
         self.finish(pipeline.model_dump_json())
 
 
+# Refusal kinds (nbbridge.core.export.summary) → HTTP status. The notebook failing under
+# --execute is the client's input failing, not the server: 422 as well.
+_REFUSAL_STATUS = {"rejected": 422, "hand-edited": 409, "invalid": 400, "execution": 422}
+
+
+async def _in_thread(function: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+    """Run blocking work in the default thread pool, outside the server's context.
+
+    Not ``asyncio.to_thread``: that copies the caller's context variables, and jupyter_core keeps
+    "the event loop of this thread" in one; papermill (``--execute``) would then find the
+    server's running loop in the worker thread and fail. ``run_in_executor`` copies nothing, so
+    each worker thread gets a loop of its own.
+    """
+    loop = asyncio.get_running_loop()
+    return await loop.run_in_executor(None, functools.partial(function, *args, **kwargs))
+
+
+def _output_dir(root: str, relpath: str) -> Path:
+    target = resolve_inside(root, relpath, field="output_dir")
+    if target.exists() and not target.is_dir():
+        raise PathError(f"output_dir: {relpath!r} is a file, not a folder", field="output_dir")
+    return target
+
+
+class ExportHandler(NbbridgeHandler):
+    """``POST /nbbridge/export``: write a saved notebook's package, then run its tests.
+
+    The export (black, ruff, maybe papermill) and the tests run in worker threads so the server
+    keeps answering; two exports into one folder wait for each other.
+    """
+
+    auth_resource = "contents"
+
+    def _lock(self, folder: Path) -> asyncio.Lock:
+        locks = self.settings.setdefault("nbbridge_export_locks", {})
+        return locks.setdefault(folder, asyncio.Lock())
+
+    @tornado.web.authenticated
+    @authorized(action="write")
+    async def post(self) -> None:
+        request = ExportRequest.model_validate_json(self.request.body or b"")
+        notebook = resolve_notebook(self.root_dir, request.path)
+        out_dir = _output_dir(self.root_dir, request.output_dir)
+        # Imported on first export: black, papermill and the generators stay out of start-up.
+        from .core.export import targets
+        from .core.export.errors import ExportError
+        from .core.export.naming import check_package_name
+        from .core.export.summary import refusal
+        from .core.export.verify import run_package_tests
+
+        target = request.target or targets.DEFAULT
+        if target not in targets.names():
+            choices = ", ".join(targets.names())
+            message = f"target: unknown export target {target!r}; choose one of: {choices}"
+            raise Refused(400, ErrorBody(message=message, field="target"))
+        writer = targets.get(target)
+        if request.package is not None:
+            try:
+                check_package_name(request.package)
+            except ExportError as exc:
+                raise Refused(400, ErrorBody(message=f"package: {exc}", field="package")) from None
+        nb = read_notebook(notebook)
+        async with self._lock(out_dir):
+            try:
+                result = await _in_thread(
+                    writer,
+                    nb,
+                    request.path,
+                    out_dir,
+                    package=request.package,
+                    force=request.force,
+                    execute_in=notebook.parent if request.execute else None,
+                )
+            except Exception as exc:
+                refused = refusal(exc)
+                if refused is None:
+                    raise
+                body = ErrorBody.from_refusal(refused)
+                raise Refused(_REFUSAL_STATUS[refused.kind], body) from None
+            tests = None
+            if request.run_tests:
+                report = await _in_thread(run_package_tests, out_dir)
+                tests = TestSummary.from_report(report)
+        directory = out_dir.relative_to(Path(self.root_dir).resolve()).as_posix()
+        response = ExportResponse.from_result(result, target, directory, tests)
+        self.finish(response.model_dump_json())
+
+
 class VersionHandler(NbbridgeHandler):
     """``GET /nbbridge/version``: the server extension's version."""
 
@@ -127,5 +251,6 @@ def route_table() -> list[tuple[str, type[NbbridgeHandler]]]:
     """URL patterns (below the server's base_url) and their handlers."""
     return [
         (r"/nbbridge/pipeline", PipelineHandler),
+        (r"/nbbridge/export", ExportHandler),
         (r"/nbbridge/version", VersionHandler),
     ]

@@ -1,4 +1,5 @@
-"""IPython magics: ``%%step NAME [--after A,B]`` and ``%nbbridge dag|check [PATH]``.
+"""IPython magics: ``%%step NAME [--after A,B]``, ``%nbbridge dag|check [PATH]`` and
+``%nbbridge export [PATH] [-o DIR] [--name PKG] [--execute] [--force] [--target T]``.
 
 Loading them (``%load_ext nbbridge``) imports nothing heavy: the analysis, pydantic and nbformat
 are imported on the first ``%nbbridge`` call, and MLflow never by these magics.
@@ -17,7 +18,12 @@ from typing import Any
 from IPython.core.displayhook import DisplayHook
 from IPython.core.error import UsageError
 from IPython.core.magic import Magics, cell_magic, line_magic, magics_class
-from IPython.core.magic_arguments import argument, magic_arguments, parse_argstring
+from IPython.core.magic_arguments import (
+    MagicArgumentParser,
+    argument,
+    magic_arguments,
+    parse_argstring,
+)
 
 __all__ = ["MIME_TYPE", "NbbridgeMagics", "register"]
 
@@ -26,7 +32,24 @@ MIME_TYPE = "application/vnd.nbbridge.pipeline+json"
 # DESIGN.md §2: a step name is a lowercase Python identifier.
 _STEP_NAME = re.compile(r"[a-z_][a-z0-9_]*\Z")
 
-_SUBCOMMANDS = ("dag", "check")
+_SUBCOMMANDS = ("dag", "check", "export")
+_USAGE = (
+    "usage: %nbbridge dag [PATH] | %nbbridge check [PATH] | "
+    "%nbbridge export [PATH] [-o DIR] [--name PKG] [--execute] [--force] [--target T]"
+)
+# Defined in the kernel by `export --execute` while it runs the notebook for golden tests.
+_RECORDER_MARK = "__nbbridge_record__"
+
+
+def _export_parser() -> MagicArgumentParser:
+    parser = MagicArgumentParser(prog="%nbbridge export", add_help=False)
+    parser.add_argument("path", nargs="?", help="The notebook (default: this kernel's)")
+    parser.add_argument("-o", "--output", help="Folder (default: NOTEBOOK_FOLDER/export/PKG)")
+    parser.add_argument("--name", help="Import name of the package")
+    parser.add_argument("--execute", action="store_true", help="Record golden tests")
+    parser.add_argument("--force", action="store_true", help="Replace hand-edited files")
+    parser.add_argument("--target", default="package", help="package (default) or dvc")
+    return parser
 
 
 def _check_step_name(name: str, what: str) -> None:
@@ -79,13 +102,17 @@ class NbbridgeMagics(Magics):
 
     @line_magic
     def nbbridge(self, line: str) -> None:
-        """``%nbbridge dag [PATH]`` draws the pipeline; ``%nbbridge check [PATH]`` lists problems.
+        """``%nbbridge dag [PATH]`` draws the pipeline; ``%nbbridge check [PATH]`` lists problems;
+        ``%nbbridge export [PATH] [-o DIR] ...`` exports the package (as ``nbbridge export``).
 
         PATH defaults to this kernel's notebook (JupyterLab tells the kernel its path).
         """
         words = shlex.split(line)
         if not words or words[0] not in _SUBCOMMANDS:
-            raise UsageError("usage: %nbbridge dag [PATH] | %nbbridge check [PATH]")
+            raise UsageError(_USAGE)
+        if words[0] == "export":
+            self._export(words[1:])
+            return
         if len(words) > 2:
             raise UsageError(f"%nbbridge {words[0]}: expected at most one PATH, got {words[1:]}")
         pipeline = self._analyze(self._notebook_path(words[1] if len(words) > 1 else None))
@@ -119,19 +146,63 @@ class NbbridgeMagics(Magics):
             path = Path(path.name)
         return path
 
-    def _analyze(self, path: Path) -> Any:
-        from .core import Analyzer, NotebookError, read_notebook
+    def _export(self, words: list[str]) -> None:
+        args = _export_parser().parse_args(words)
+        if _RECORDER_MARK in self.shell.user_ns:
+            # This notebook is being run by an export --execute: exporting again would recurse.
+            print("%nbbridge export: skipped while nbbridge runs this notebook for golden tests")
+            return
+        path = self._notebook_path(args.path)
+        nb = self._read(path)
+        from .core import analyze_detailed
+        from .core.export.naming import default_package_name
+        from .core.export.summary import notebook_label, refusal, render_result
+        from .core.export.targets import get, names
+
+        if args.target not in names():
+            raise UsageError(f"%nbbridge export: --target must be one of {', '.join(names())}")
+        label = notebook_label(path)
+        if args.output is not None:
+            out_dir = Path(args.output).expanduser()
+        else:
+            name = args.name or analyze_detailed(nb, label).default_exp
+            out_dir = path.parent / "export" / (name or default_package_name(label))
+        if out_dir.exists() and not out_dir.is_dir():
+            raise UsageError(f"%nbbridge export: {str(out_dir)!r} is a file, not a folder")
+        try:
+            result = get(args.target)(
+                nb,
+                label,
+                out_dir,
+                package=args.name,
+                force=args.force,
+                execute_in=path.resolve().parent if args.execute else None,
+            )
+        except Exception as exc:  # refusals become one message; anything else is a bug
+            refused = refusal(exc)
+            if refused is None:
+                raise
+            raise UsageError(f"%nbbridge export: {refused.message}") from None
+        print(render_result(result, label, args.target))
+
+    def _read(self, path: Path) -> Any:
+        from .core import NotebookError, read_notebook
 
         if not path.exists():
             raise UsageError(f"%nbbridge: no notebook at {str(path)!r}")
         if path.is_dir():
             raise UsageError(f"%nbbridge: {str(path)!r} is a directory, not a notebook")
         try:
-            nb = read_notebook(path)
+            return read_notebook(path)
         except NotebookError as exc:
             raise UsageError(f"%nbbridge: {exc}") from None  # its message starts with the path
         except OSError as exc:
             raise UsageError(f"%nbbridge: cannot read {str(path)!r} ({exc})") from None
+
+    def _analyze(self, path: Path) -> Any:
+        from .core import Analyzer
+
+        nb = self._read(path)
         if self._analyzer is None:
             self._analyzer = Analyzer()
         return self._analyzer.analyze(nb, str(path))

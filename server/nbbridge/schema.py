@@ -12,7 +12,7 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
-from .api import ErrorBody, PipelineRequest, VersionBody
+from .api import ErrorBody, ExportRequest, ExportResponse, PipelineRequest, VersionBody
 from .core.model import Pipeline
 
 __all__ = ["MODELS", "schema_files", "write"]
@@ -21,6 +21,8 @@ MODELS: dict[str, type[BaseModel]] = {
     "pipeline": Pipeline,
     "pipeline_request": PipelineRequest,
     "error": ErrorBody,
+    "export_request": ExportRequest,
+    "export_response": ExportResponse,
     "version": VersionBody,
 }
 

@@ -8,6 +8,9 @@ HTTP on 127.0.0.1 with a token.
 from __future__ import annotations
 
 import json
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -110,3 +113,35 @@ class Notebooks:
 def notebooks() -> type[Notebooks]:
     """Builders of test notebooks (tests in this folder cannot import conftest directly)."""
     return Notebooks
+
+
+NBBRIDGE = shutil.which("nbbridge", path=str(Path(sys.executable).parent))
+
+
+def run_cli(*args: str | Path, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    """The installed ``nbbridge`` console script, for real, in a subprocess."""
+    assert NBBRIDGE, "the nbbridge console script is not installed next to this python"
+    return subprocess.run(
+        [NBBRIDGE, *map(str, args)], capture_output=True, text=True, cwd=cwd, check=False
+    )
+
+
+@pytest.fixture
+def cli() -> Any:
+    """``cli(*args, cwd=None)`` runs the nbbridge console script and returns the result."""
+    return run_cli
+
+
+def tree_bytes(folder: Path) -> dict[str, bytes]:
+    """Every file under ``folder`` (relative POSIX path → content), to compare two exports."""
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file() and "__pycache__" not in p.parts
+    }
+
+
+@pytest.fixture
+def snapshot() -> Any:
+    """``snapshot(folder)``: every file's bytes under it."""
+    return tree_bytes

@@ -218,6 +218,73 @@ def test_invalid_notebook_gives_a_clear_message(loaded):
     assert "Traceback" not in shown
 
 
+def test_export_of_this_notebook_into_the_default_folder(loaded, notebooks):
+    notebooks.write(loaded.folder / "analysis.ipynb", *notebooks.PIPELINE)
+    shown = text_of(loaded.ok("%nbbridge export"))
+    out = loaded.folder / "export" / "analysis"
+    assert shown.startswith(f"Exported analysis.ipynb as package analysis into {out}\n"), shown
+    assert "Golden tests: none" in shown
+    assert "Lint: black-formatted and ruff clean." in shown
+    listed = [line.strip() for line in shown.splitlines() if line.startswith("  ")]
+    assert "src/analysis/steps.py" in listed
+    assert all((out / name).is_file() for name in listed)
+    steps = (out / "src" / "analysis" / "steps.py").read_text()
+    assert steps.startswith('"""Pipeline steps of analysis.ipynb:')  # never an absolute path
+
+
+def test_export_with_options_and_a_hand_edit(loaded, notebooks):
+    notebooks.write(loaded.folder / "nbs" / "tiny.ipynb", *notebooks.PIPELINE)
+    shown = text_of(loaded.ok("%nbbridge export nbs/tiny.ipynb -o pkgs/tidy --name tidy"))
+    assert "as package tidy into pkgs/tidy" in shown
+    steps = loaded.folder / "pkgs" / "tidy" / "src" / "tidy" / "steps.py"
+    original = steps.read_text()
+    steps.write_text(original + "\n# edited\n")
+    reply, outputs = loaded.run("%nbbridge export nbs/tiny.ipynb -o pkgs/tidy --name tidy")
+    shown = text_of(outputs)
+    assert reply["status"] == "error" and "Traceback" not in shown
+    assert "src/tidy/steps.py" in shown and "--force" in shown
+    assert steps.read_text().endswith("# edited\n")
+    loaded.ok("%nbbridge export nbs/tiny.ipynb -o pkgs/tidy --name tidy --force")
+    assert steps.read_text() == original
+
+
+def test_export_refusals_name_the_cell_and_write_nothing(loaded, notebooks):
+    notebooks.write(loaded.folder / "undefined.ipynb", *notebooks.UNDEFINED)
+    notebooks.write(loaded.folder / "fine.ipynb", *notebooks.PIPELINE)
+    for line, words in [
+        ("%nbbridge export undefined.ipynb -o refused", ["cell train, line 2", "missing_factor"]),
+        ("%nbbridge export undefined.ipynb -o refused --bogus", ["unrecognized", "--bogus"]),
+        ("%nbbridge export undefined.ipynb -o refused --target nope", ["package, dvc"]),
+        ("%nbbridge export fine.ipynb -o refused --name 9x", ["package name '9x'"]),
+        ("%nbbridge export fine.ipynb -o fine.ipynb", ["is a file, not a folder"]),
+    ]:
+        reply, outputs = loaded.run(line)
+        shown = text_of(outputs)
+        assert reply["status"] == "error", line
+        for word in words:
+            assert word in shown, (line, shown)
+        assert "Traceback" not in shown
+    assert not (loaded.folder / "refused").exists()
+
+
+def test_export_execute_from_a_notebook_that_exports_itself(loaded, notebooks):
+    # The notebook holds its own export cell: while --execute runs the notebook to record the
+    # golden tests, that cell must not export (and run the notebook) again.
+    notebooks.write(
+        loaded.folder / "selfie.ipynb",
+        ("%load_ext nbbridge", [], "ext"),
+        ("base = 3", ["parameters"], "params"),
+        ("squares = [i * i for i in range(base)]", ["step:make"], "make"),
+        ("total = sum(squares)\nprint('total', total)", ["step:add"], "add"),
+        ("%nbbridge export --execute -o selfie_pkg", ["skip"], "exporter"),
+    )
+    shown = text_of(loaded.ok("%nbbridge export selfie.ipynb --execute -o selfie_pkg"))
+    assert "Golden tests: recorded" in shown, shown
+    golden = (loaded.folder / "selfie_pkg" / "tests" / "golden.json").read_text()
+    assert '"total 5\\n"' in golden, golden  # what the add step printed: 0 + 1 + 4
+    assert not (loaded.folder / "export").joinpath("selfie").exists()
+
+
 def test_without_a_known_notebook_the_path_is_required(loaded):
     # Last in the module: it forgets the session the kernel was started with.
     loaded.ok("import os\nos.environ.pop('JPY_SESSION_NAME', None)\n__session__ = ''")

@@ -102,6 +102,7 @@ async def test_every_route_and_verb_needs_a_token(
             assert authed not in (401, 403), f"{verb} {url} refused even with a token: {authed}"
             checked.append((verb, handler.__name__))
     assert ("POST", "PipelineHandler") in checked
+    assert ("POST", "ExportHandler") in checked
     assert ("GET", "VersionHandler") in checked
 
 

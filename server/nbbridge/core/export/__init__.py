@@ -1,5 +1,5 @@
 """Export: a Pipeline's steps into a package an engineer can pip install, test and own."""
 
-from .errors import ExportError, HandEditedFiles
+from .errors import ExecutionFailed, ExportError, HandEditedFiles
 
-__all__ = ["ExportError", "HandEditedFiles"]
+__all__ = ["ExecutionFailed", "ExportError", "HandEditedFiles"]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-__all__ = ["ExportError", "HandEditedFiles"]
+__all__ = ["ExecutionFailed", "ExportError", "HandEditedFiles"]
 
 
 class ExportError(ValueError):
@@ -19,3 +19,11 @@ class HandEditedFiles(ExportError):
             f"{len(files)} file(s) were edited by hand since the last export and were kept: "
             f"{listed}. Re-run with --force to replace them."
         )
+
+
+class ExecutionFailed(ExportError):
+    """The notebook itself raised while running for golden tests (``--execute``)."""
+
+    def __init__(self, message: str, cell_id: str | None = None) -> None:
+        self.cell_id = cell_id
+        super().__init__(message)

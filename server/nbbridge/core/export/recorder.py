@@ -19,7 +19,7 @@ from typing import Any
 
 from ..detail import Analysis
 from . import fingerprint as fingerprint_module
-from .errors import ExportError
+from .errors import ExecutionFailed
 from .fingerprint import stable_part
 
 __all__ = ["RUNS", "instrument", "record_golden"]
@@ -96,9 +96,14 @@ def _run_once(nb: dict[str, Any], notebook_dir: Path, kernel: str | None) -> dic
                 request_save_on_cell_execute=False,
             )
         except PapermillExecutionError as exc:
-            raise ExportError(
-                f"the notebook failed while executing for golden tests: cell {exc.cell_index} "
-                f"raised {exc.ename}: {exc.evalue}"
+            # cell_index counts the recorder cells too: name the notebook's own cell by its id.
+            cells = nb.get("cells", [])
+            index = exc.cell_index
+            cell_id = cells[index].get("id") if 0 <= index < len(cells) else None
+            raise ExecutionFailed(
+                f"the notebook failed while executing for golden tests: cell {cell_id} "
+                f"raised {exc.ename}: {exc.evalue}",
+                cell_id=cell_id,
             ) from None
 
 

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from ..errors import NotebookError
 from ..model import Problem
-from .errors import ExportError, HandEditedFiles
+from .errors import ExecutionFailed, ExportError, HandEditedFiles
 from .exporter import ExportResult, PipelineRejected
 from .verify import TestReport
 
@@ -29,9 +29,6 @@ __all__ = [
 ]
 
 GOLDEN_FILE = "tests/golden.json"
-
-# ExportError messages of a notebook that raised while running for golden tests.
-_EXECUTION_FAILED = "the notebook failed while executing"
 
 
 @dataclass(frozen=True)
@@ -70,9 +67,10 @@ def refusal(exc: BaseException) -> Refusal | None:
         return Refusal("rejected", str(exc), problems=list(exc.problems))
     if isinstance(exc, HandEditedFiles):
         return Refusal("hand-edited", str(exc), files=list(exc.files))
+    if isinstance(exc, ExecutionFailed):
+        return Refusal("execution", str(exc))
     if isinstance(exc, ExportError):
-        kind = "execution" if str(exc).startswith(_EXECUTION_FAILED) else "invalid"
-        return Refusal(kind, str(exc))
+        return Refusal("invalid", str(exc))
     if isinstance(exc, NotebookError):
         return Refusal("invalid", str(exc))
     if _execution_error(exc):

@@ -7,6 +7,7 @@ notebook, an export the analysis or the target folder refuses; click's usage err
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -54,10 +55,21 @@ def _emit(pipeline: Pipeline, as_json: bool, text: str) -> None:
     click.echo(pipeline.model_dump_json(indent=2) if as_json else text)
 
 
+def _skip_iri_grammar() -> None:
+    """Keep jsonschema from compiling its IRI grammar (~1 s at every start of the command).
+
+    nbformat imports jsonschema, whose format checker builds an IRI parser when the optional
+    ``rfc3987_syntax`` is installed (Jupyter's own dependencies install it). Notebook schemas
+    use no IRI formats, so this process (the command line, nothing else) goes without it.
+    """
+    sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="nbbridge")
 def main() -> None:
     """nbbridge: see a notebook as a pipeline, check it, and take it to production."""
+    _skip_iri_grammar()
 
 
 @main.command()

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -16,10 +15,14 @@ from export_helpers import (
     corpus_notebook,
     each_cell_its_own_step,
     export,
+    fresh_venv,
+    golden,
     mutate,
+    pip_install,
     ruff_and_black_clean,
 )
 
+from nbbridge.core import analyze, read_notebook
 from nbbridge.core.export.verify import run_package_tests
 
 pytestmark = pytest.mark.kernel
@@ -34,10 +37,10 @@ CASES = {
 }
 
 
-def run_module(package_dir: Path, package: str) -> subprocess.CompletedProcess[str]:
-    env = dict(os.environ, PYTHONPATH=str(package_dir / "src"), MPLBACKEND="Agg")
+def run_installed(python: Path, package: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    env = dict(os.environ, MPLBACKEND="Agg")
     return subprocess.run(
-        [sys.executable, "-m", package], cwd=package_dir, env=env, capture_output=True, text=True
+        [str(python), "-m", package], cwd=cwd, env=env, capture_output=True, text=True
     )
 
 
@@ -57,8 +60,14 @@ def test_corpus_notebook_exports_to_a_package_that_guards_it(
     ruff_and_black_clean(out)
     report = run_package_tests(out)
     assert report.ok, report.output
-    ran = run_module(out, result.package)
+    python = fresh_venv(tmp_path / "venv")
+    pip_install(python, out)
+    ran = run_installed(python, result.package, cwd=tmp_path)
     assert ran.returncode == 0, ran.stderr
+    printed = golden(out)["stdout"]
+    order = analyze(nb if nb is not None else read_notebook(notebook)).order
+    if all(step in printed for step in order):  # what every step printed was the same each run
+        assert ran.stdout == "".join(printed[step] for step in order)
 
     old, new = CASES[name]
     steps = out / "src" / result.package / "steps.py"

@@ -117,6 +117,18 @@ def test_picker_clears_a_step_and_joins_cells_to_a_neighbour(
     assert starts == ["step:load", "step:split", "step:evaluate"]
 
 
+def run_palette_item(page: Page, label: str) -> None:
+    """Run the palette's active item once it is the one we filtered for.
+
+    The palette re-renders its list whenever any command's state changes (the notebook notifies
+    on kernel and cell events), so a click can land on a detached item; Enter runs the active
+    one, as a keyboard user does.
+    """
+    active = page.locator("#command-palette .lm-CommandPalette-item.lm-mod-active")
+    expect(active).to_contain_text(label)
+    page.locator("#command-palette .lm-CommandPalette-input").press("Enter")
+
+
 def test_palette_command_tags_the_active_cell(page: Page, lab: LabServer, demo: str) -> None:
     open_notebook(page, lab, demo)
     panel = open_panel(page)
@@ -128,7 +140,7 @@ def test_palette_command_tags_the_active_cell(page: Page, lab: LabServer, demo: 
     palette = page.locator("#command-palette .lm-CommandPalette-input")
     expect(palette).to_be_visible()
     palette.fill("nbbridge: Tag cell as step")
-    page.locator('#command-palette .lm-CommandPalette-item:has-text("Tag cell as step")').click()
+    run_palette_item(page, "Tag cell as step")
 
     dialog = page.locator(".jp-Dialog")
     expect(dialog).to_be_visible()
@@ -139,7 +151,7 @@ def test_palette_command_tags_the_active_cell(page: Page, lab: LabServer, demo: 
     # And the palette's clear command undoes it for the active cell.
     page.evaluate(open_palette)
     palette.fill("nbbridge: Clear step tag")
-    page.locator('#command-palette .lm-CommandPalette-item:has-text("Clear step tag")').click()
+    run_palette_item(page, "Clear step tag")
     expect(panel.locator('[data-nbbridge-step="metrics_step"]')).to_have_count(0)
     expect(badge_of(cell_with(page, METRICS_CELL))).to_have_text("evaluate")
 

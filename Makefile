@@ -24,7 +24,8 @@ setup: $(VENV)/.installed
 $(VENV)/.installed: pyproject.toml package.json yarn.lock
 	[ -x $(BIN)/python ] || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip 2>&1 | grep -v "is ignored" || true
-	$(BIN)/pip install -q "hatchling>=1.33" "hatch-jupyter-builder>=0.10" editables "jupyterlab>=4.6,<4.7" 2>&1 | grep -v "is ignored" || true
+	# --no-build-isolation builds sdists (antlr4, from DVC) with the venv's own setuptools/wheel.
+	$(BIN)/pip install -q "setuptools>=70" wheel "hatchling>=1.33" "hatch-jupyter-builder>=0.10" editables "jupyterlab>=4.6,<4.7" 2>&1 | grep -v "is ignored" || true
 	$(BIN)/pip install -q --no-build-isolation -e ".[test]" 2>&1 | grep -v "is ignored" || true
 	$(BIN)/python -c "import nbbridge, jupyterlab, playwright"
 	jupyter labextension develop --overwrite . >/dev/null

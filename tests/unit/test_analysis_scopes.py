@@ -57,8 +57,10 @@ def test_function_reading_a_global_called_in_a_later_step():
     assert use.inputs == ["taxed", "rate"]
     assert ("config", "use", ("rate",)) in edges_of(p)
     assert ("define", "use", ("taxed",)) in edges_of(p)
-    # Defining the function does not read `rate`: the read happens where it is called.
-    assert find_step(p, "define").inputs == []
+    # The call reads `rate` (above); exported, `taxed` is a closure inside the step function
+    # of `define`, so that step takes `rate` as an input too.
+    assert find_step(p, "define").inputs == ["rate"]
+    assert not p.problems
 
 
 def test_function_reads_the_global_value_current_at_the_call():
@@ -70,6 +72,9 @@ def test_function_reads_the_global_value_current_at_the_call():
     )
     assert ("second", "use", ("rate",)) in edges_of(p)
     assert ("first", "use", ("rate",)) not in edges_of(p)
+    # Exported, `taxed` would keep the `rate` of its own step: refused, at the call.
+    (problem,) = problems_of(p, "function-global")
+    assert problem.cell_id == "c3" and "'rate'" in problem.message
 
 
 def test_function_calling_another_function_carries_both_globals():
@@ -266,7 +271,9 @@ def test_class_body_runs_at_definition_methods_at_use():
         ),
         code("m = Model()", "step:use"),
     )
-    assert find_step(p, "define").inputs == ["DEFAULT"]
+    # The class body reads DEFAULT now; the method's `factor` is read where Model is used, and
+    # by `define` too: exported, the class lives inside that step's function.
+    assert find_step(p, "define").inputs == ["DEFAULT", "factor"]
     assert set(find_step(p, "use").inputs) == {"Model", "factor"}
 
 
@@ -276,7 +283,8 @@ def test_lambda_scope():
         code("shift = lambda v: v + offset\nordered = sorted(xs, key=lambda v: -v)", "step:define"),
         code("print(shift(1), ordered)", "step:use"),
     )
-    assert find_step(p, "define").inputs == ["xs"]
+    # `offset` is read by the lambda's step (it closes over it there) and where it is called.
+    assert find_step(p, "define").inputs == ["xs", "offset"]
     assert set(find_step(p, "use").inputs) == {"shift", "offset", "ordered"}
 
 

@@ -90,7 +90,7 @@ class Analyzer:
         for metric in metrics:
             extra.setdefault(metric.step, []).append(metric.name)
         flow = run_dataflow(structure)
-        shape = resolve(structure, flow, extra)
+        shape = resolve(structure, flow, extra, frozenset(parameters))
         problems += shape.problems
         # The parts are built without re-validation: the analysis makes them from valid values.
         pipeline = Pipeline.model_construct(
@@ -158,9 +158,9 @@ def _sorted_problems(problems: list[Problem], structure: Structure) -> list[Prob
     return sorted(problems, key=lambda p: (position.get(p.cell_id or "", -1), p.line or 0, p.code))
 
 
-def _cell_code(unit: CellUnit) -> CellCode:
+def _cell_code(unit: CellUnit, keep: frozenset[str] = frozenset()) -> CellCode:
     parse = unit.parse
-    split = parse.export_split
+    split = parse.split_keeping(keep) if keep else parse.export_split
     defines = tuple(parse.facts.kinds) if parse.facts is not None else ()
     return CellCode(
         cell_id=unit.cell_id,
@@ -178,7 +178,10 @@ def _cell_code(unit: CellUnit) -> CellCode:
 def _detail(
     pipeline: Pipeline, structure: Structure, shape: Shape, metrics: list[Metric]
 ) -> Analysis:
-    cells = {unit.cell_id: _cell_code(unit) for unit in structure.units}
+    cells = {
+        unit.cell_id: _cell_code(unit, shape.unhoisted.get(unit.step or "", frozenset()))
+        for unit in structure.units
+    }
     by_name = {step.name: step for step in pipeline.steps}
     steps = []
     for name in pipeline.order:
@@ -193,13 +196,13 @@ def _detail(
                 sources=dict(shape.sources[name]),
                 after=tuple(step.after),
                 metrics=tuple(m.name for m in metrics if m.step == name),
+                maybe=tuple(shape.maybe.get(name, ())),
             )
         )
     tests = []
     for unit in structure.units:
         if unit.role == TEST and unit.parse.facts is not None:
-            read = [r.name for r in unit.parse.facts.reads if r.name in shape.test_reads]
-            tests.append(TestCode(cells[unit.cell_id], {n: shape.test_reads[n] for n in read}))
+            tests.append(TestCode(cells[unit.cell_id], dict(shape.test_reads[unit.cell_id])))
     imports: dict[str, None] = {}
     for unit in structure.units:
         if unit.role != SKIP:

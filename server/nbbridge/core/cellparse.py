@@ -13,7 +13,7 @@ from functools import cached_property
 
 from .flow import CellFacts, cell_facts
 from .ipython_syntax import to_python
-from .mutation import READ_ONLY_METHODS
+from .mutation import is_display_call, is_display_only
 from .tags import SourceMarks, parse_source_marks
 
 __all__ = ["CellParse", "CellProblem", "ExportSplit", "parse_cell"]
@@ -67,16 +67,30 @@ class CellParse:
 
     @cached_property
     def export_split(self) -> ExportSplit:
-        """Imports to hoist, the remaining body, and a trailing display-only expression."""
+        """Imports to hoist, the remaining body, and a trailing display-only expression.
+
+        ``display(...)`` lines showing values are dropped too: IPython's display writes nothing
+        on stdout in the notebook, and the package has no IPython to display with.
+        """
+        return self.split_keeping(frozenset())
+
+    def split_keeping(self, names: frozenset[str]) -> ExportSplit:
+        """:attr:`export_split`, but imports binding one of ``names`` stay in the body (the
+        step binds those names locally too, so a hoisted import would be hidden)."""
         code = self.code
         tree = self.syntax_tree()
         if tree is None:
             return ExportSplit((), code, None)
         statements = tree.body
-        imports = [s for s in statements if isinstance(s, (ast.Import, ast.ImportFrom))]
+        imports = [
+            s
+            for s in statements
+            if isinstance(s, (ast.Import, ast.ImportFrom)) and not names.intersection(_bound(s))
+        ]
         last = statements[-1] if statements else None
-        tail = last if isinstance(last, ast.Expr) and _display_only(last.value) else None
-        dropped = [*imports, *([tail] if tail is not None else [])]
+        tail = last if isinstance(last, ast.Expr) and is_display_only(last.value) else None
+        displays = [s for s in statements if is_display_call(s)]
+        dropped = [*imports, *displays, *([tail] if tail is not None else [])]
         kept = [s for s in statements if not any(s is d for d in dropped)]
         body = _remove_statements(code, statements, dropped, kept)
         shown = ast.get_source_segment(code, tail) if tail is not None else None
@@ -178,37 +192,6 @@ def _shown_names(value: ast.expr) -> list[ast.expr]:
     return []
 
 
-def _display_only(value: ast.expr) -> bool:
-    """A trailing expression that only shows something: names, attributes, read-only calls."""
-    if isinstance(value, (ast.Name, ast.Constant)):
-        return True
-    if isinstance(value, ast.Attribute):
-        return _display_only(value.value)
-    if isinstance(value, ast.Subscript):
-        return _display_only(value.value) and _display_only(value.slice)
-    if isinstance(value, ast.Slice):
-        parts = (value.lower, value.upper, value.step)
-        return all(p is None or _display_only(p) for p in parts)
-    if isinstance(value, (ast.Tuple, ast.List)):
-        return all(_display_only(e) for e in value.elts)
-    if isinstance(value, ast.Compare):
-        return _display_only(value.left) and all(_display_only(c) for c in value.comparators)
-    if isinstance(value, ast.BinOp):
-        return _display_only(value.left) and _display_only(value.right)
-    if isinstance(value, ast.UnaryOp):
-        return _display_only(value.operand)
-    if isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute):
-        inplace = any(k.arg == "inplace" for k in value.keywords)
-        arguments = [*value.args, *(k.value for k in value.keywords)]
-        return (
-            value.func.attr in READ_ONLY_METHODS
-            and not inplace
-            and _display_only(value.func.value)
-            and all(_display_only(a) for a in arguments)
-        )
-    return False
-
-
 def _remove_statements(
     code: str, statements: list[ast.stmt], dropped: list[ast.stmt], kept: list[ast.stmt]
 ) -> str:
@@ -232,3 +215,7 @@ def _strip_directives(code: str) -> str:
     ):
         start += 1
     return "\n".join(lines[start:])
+
+
+def _bound(statement: ast.Import | ast.ImportFrom) -> set[str]:
+    return {(a.asname or a.name).split(".")[0] for a in statement.names}

@@ -12,60 +12,38 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from . import portability
+from .facts import CellFacts
 from .flow import Read
+from .model import Problem
+from .scope_state import (
+    DELETED,
+    IMPORT,
+    LIBRARY_NAME,
+    MODULE_LEVEL,
+    PARAM,
+    STEP_VALUE,
+    AliasMap,
+    Binder,
+    ReadSite,
+    ScopeState,
+    StepFunction,
+)
 from .scopes import FuncInfo
 from .structure import BUILTIN_NAMES, LIBRARY, PARAMETERS, SKIP, STEP, TEST, CellUnit, Structure
 
-__all__ = ["Binder", "Dataflow", "ReadSite", "ScopeState", "run_dataflow"]
-
-STEP_VALUE, PARAM, LIBRARY_NAME, IMPORT, DELETED = "step", "param", "library", "import", "deleted"
-
-
-@dataclass(eq=False, slots=True)
-class Binder:
-    """The latest binding of a name: who made it and whether it surely happened."""
-
-    kind: str
-    cell: CellUnit
-    scope: ScopeState | None = None
-    must: bool = True
-
-
-@dataclass(frozen=True, slots=True)
-class ReadSite:
-    """Where a scope first reads a name from outside itself."""
-
-    cell: CellUnit
-    line: int
-    hard: bool
-    via: str | None
-
-
-@dataclass(eq=False)
-class ScopeState:
-    """The running def/use state of one step (or of all test cells together)."""
-
-    name: str
-    position: int
-    publish: bool = True
-    must: set[str] = field(default_factory=set)
-    may: set[str] = field(default_factory=set)
-    kinds: dict[str, str] = field(default_factory=dict)
-    reads: dict[str, ReadSite] = field(default_factory=dict)
-    sources: dict[str, Binder | None] = field(default_factory=dict)
-    entry: dict[str, Binder | None] = field(default_factory=dict)
-    passthrough: set[str] = field(default_factory=set)
-    deleted: set[str] = field(default_factory=set)
-    published: set[str] = field(default_factory=set)
-    last_cell: CellUnit | None = None
-    _binders: dict[tuple[str, bool], Binder] = field(default_factory=dict)
-
-    def binder(self, kind: str, must: bool, cell: CellUnit) -> Binder:
-        """This scope's shared binder of a kind (one object per kind, not per name or cell)."""
-        found = self._binders.get((kind, must))
-        if found is None:
-            found = self._binders[(kind, must)] = Binder(kind, cell, self, must)
-        return found
+__all__ = [
+    "DELETED",
+    "IMPORT",
+    "LIBRARY_NAME",
+    "PARAM",
+    "STEP_VALUE",
+    "Binder",
+    "Dataflow",
+    "ReadSite",
+    "ScopeState",
+    "run_dataflow",
+]
 
 
 @dataclass(eq=False)
@@ -76,6 +54,9 @@ class Dataflow:
     tests: ScopeState
     skipped_binders: dict[str, CellUnit]
     star_import_cells: list[CellUnit]
+    problems: list[Problem] = field(default_factory=list)
+    # Per test cell: what each name it reads from outside the test cells was bound to there.
+    test_cells: dict[str, dict[str, Binder | None]] = field(default_factory=dict)
 
 
 def run_dataflow(structure: Structure) -> Dataflow:
@@ -87,7 +68,17 @@ class _Pass:
     def __init__(self, structure: Structure) -> None:
         self.structure = structure
         self.binders: dict[str, Binder] = {}
-        self.functions: dict[str, tuple[FuncInfo, bool]] = {}
+        self.functions: dict[str, StepFunction] = {}
+        self.problems: list[Problem] = []
+        self.test_cells: dict[str, dict[str, Binder | None]] = {}
+        # Names referring to (part of) another name's object, across cells: `xs = ys`.
+        self.aliases = AliasMap()
+        # Aliases across cells matter only to the checks of after: reorderings and of test
+        # cells standing inside a step: tracked only when the notebook has either.
+        self.track_aliases = portability.reorders_or_splits(structure)
+        self._reported: set[tuple[str, str, str]] = set()
+        # Globals library functions read, and those they assign with `global`.
+        self.library_reads, self.library_assigns = portability.library_globals(structure)
         self.skipped: dict[str, CellUnit] = {}
         self.star_cells: list[CellUnit] = []
         self.states = {
@@ -117,12 +108,27 @@ class _Pass:
                 self._scope_cell(state, unit)
                 self._pending = state
             elif unit.role == TEST:
+                earlier = set(self.tests.must)
                 self._scope_cell(self.tests, unit)
+                self.test_cells[unit.cell_id] = self._test_sources(unit, earlier)
             elif unit.role in (LIBRARY, PARAMETERS):
                 self._definitions_cell(unit)
         if self._pending is not None:
             self._flush()
-        return Dataflow(self.states, self.tests, self.skipped, self.star_cells)
+        return Dataflow(
+            self.states, self.tests, self.skipped, self.star_cells, self.problems, self.test_cells
+        )
+
+    def _test_sources(self, unit: CellUnit, earlier: set[str]) -> dict[str, Binder | None]:
+        """Each test cell becomes its own test: it reads the values current where it stands
+        (names bound by earlier test cells excepted: the test repeats those cells)."""
+        facts = unit.parse.facts
+        assert facts is not None
+        return {
+            read.name: self.binders.get(read.name)
+            for read in facts.reads
+            if read.name not in earlier and read.name not in read.must
+        }
 
     def _flush(self) -> None:
         """Publish the pending step's bindings (and remember what each name had before)."""
@@ -141,10 +147,11 @@ class _Pass:
         sure, maybe = state.binder(STEP_VALUE, True, cell), state.binder(STEP_VALUE, False, cell)
         imported, deleted = state.binder(IMPORT, True, cell), state.binder(DELETED, True, cell)
         may = state.may
+        local = state.local_names(state.hoisted)
         for name in state.published:
             if name not in may:
                 binders[name] = deleted
-            elif kinds[name] == "import":
+            elif kinds[name] == "import" and name not in local:
                 binders[name] = imported
             else:
                 binders[name] = sure if name in must else maybe
@@ -158,9 +165,10 @@ class _Pass:
         for name, cell_kind in facts.kinds.items():  # binding order: deterministic output
             kind = IMPORT if cell_kind == "import" else own_kind
             self.binders[name] = Binder(kind, unit)
+            self.aliases.forget(name)
             info = facts.functions.get(name)
             if info is not None and unit.role == LIBRARY:
-                self.functions[name] = (info, True)
+                self.functions[name] = StepFunction(info, True)
             else:
                 self.functions.pop(name, None)
         for name in sorted(facts.deleted):
@@ -178,61 +186,165 @@ class _Pass:
         for read in facts.reads:
             note_read(state, unit, read.name, read.line, read.maybe, read.via)
             found = functions.get(read.name)
-            if found is not None and not found[1]:
+            if found is not None and not found.library:
                 # Library code resolves its globals in the library module, not here.
-                self._expand(state, unit, read, found[0], {read.name}, mutated, assigned)
+                self._expand(state, unit, read, found, {read.name}, mutated, assigned)
         state.last_cell = unit
+        state.cells.append(unit)
+        for name, info in facts.global_writers:
+            self._report([portability.global_in_function(unit, name, info)])
+        if facts.hoisted:
+            for name in facts.hoisted:
+                state.hoisted.setdefault(name, unit)
+        local = facts.local
+        if local:
+            state.local.update(local)
+            reads = self.library_reads
+            if reads and state.publish and not reads.keys().isdisjoint(local):
+                self._report(portability.library_shadowed(state, unit, reads))
         kinds = facts.kinds
         if kinds:  # the hot path, inlined: three C-level updates
             state.may.update(kinds)
             state.must.update(facts.must)
             state.kinds.update(kinds)  # keeps first-binding order: outputs are listed in it
-        if facts.deleted:
-            for name in sorted(facts.deleted):
-                self._delete(state, unit, name)
         if assigned:
             for name in sorted(assigned):
                 self._bind(state, unit, name, "value", True)
         for name in mutated:
-            if name in facts.may or self._kind_of(state, name) == IMPORT:
-                continue  # bound by this very cell, or a module: `np.random.seed(0)`
+            if name in facts.may:
+                continue  # bound by this very cell
+            kind = self._kind_of(state, name)
+            if kind == IMPORT:
+                continue  # a module: `np.random.seed(0)`
+            if kind == LIBRARY_NAME and state.publish:
+                self._report([portability.library_changed(state, unit, name, mutated[name])])
             self._bind(state, unit, name, state.kinds.get(name, "value"), True)
+        if self.track_aliases:
+            self._track_changes(state, unit, facts, mutated, assigned)
+        if facts.deleted:
+            # Last: a name changed in place and then deleted by the cell is gone at its end.
+            for name in sorted(facts.deleted):
+                self._delete(state, unit, name)
         if not state.publish:
             return  # test cells' definitions stay among the test cells
         for name, info in facts.functions.items():
-            functions[name] = (info, False)
+            functions[name] = self._step_function(state, unit, name, info)
         if functions:
             for name in facts.plain:
                 functions.pop(name, None)
             for name in facts.deleted:
                 functions.pop(name, None)
 
+    def _track_changes(
+        self,
+        state: ScopeState,
+        unit: CellUnit,
+        facts: CellFacts,
+        mutated: dict[str, int],
+        assigned: set[str],
+    ) -> None:
+        """What the cell changes in place, aliases included (for the after: and test-cell
+        checks), and the aliases it leaves."""
+        aliases = self.aliases
+        if mutated or assigned:
+            in_place = aliases.spread(mutated)
+            state.changed.update(in_place)
+            if state.publish:
+                state.cell_changes[unit.cell_id] = in_place | assigned
+        if not state.publish:
+            return
+        for name in (*facts.kinds, *facts.deleted):
+            if name in aliases.roots:
+                aliases.forget(name)
+        for name, roots in (facts.aliases or {}).items():
+            aliases.bind(name, roots)
+
     def _expand(
         self,
         state: ScopeState,
         unit: CellUnit,
         read: Read,
-        info: FuncInfo,
+        function: StepFunction,
         seen: set[str],
         mutated: dict[str, int],
         assigned: set[str],
     ) -> None:
         """Reading a function defined in another cell reads the globals it carries, here."""
-        via = read.name
+        via, info = read.name, function.info
         for name in (*info.free, *info.mutates):
+            if function.scope is not None and function.scope is not state:
+                self._check_view(state, unit, read, function, name)
             if name in read.must:
                 continue
             self._note_read(state, unit, name, read.line, name in read.may, via)
             found = self.functions.get(name)
-            if found is not None and not found[1] and name not in seen:
+            if found is not None and not found.library and name not in seen:
                 seen.add(name)
-                self._expand(state, unit, read, found[0], seen, mutated, assigned)
+                self._expand(state, unit, read, found, seen, mutated, assigned)
         for name in info.mutates:
             mutated.setdefault(name, read.line)
         assigned.update(info.assigns)
 
+    def _step_function(
+        self, state: ScopeState, unit: CellUnit, name: str, info: FuncInfo
+    ) -> StepFunction:
+        """A function a step defines becomes a closure inside the step function: the globals
+        it reads that the step does not bind must reach the step as inputs."""
+        views: dict[str, object] = {}
+        for free, line in (*info.free.items(), *info.mutates.items()):
+            if free in state.may or free == name or free in views:
+                continue
+            views[free] = self._view(state, free)
+            self._note_read(state, unit, free, line, True, name, closure=True)
+        return StepFunction(info, False, state, views)
+
+    def _view(self, state: ScopeState, name: str) -> object:
+        """What ``name`` is bound to as seen from ``state``, comparable between steps: the step
+        holding its value, ``(kind, cell)`` for a parameter, or :data:`MODULE_LEVEL` for what
+        the exported steps module itself holds (imports, library names, builtins)."""
+        binder = self.binders.get(name)
+        if binder is not None and binder.scope is state:
+            binder = state.entry.get(name)
+        if binder is None or binder.kind is IMPORT or binder.kind is LIBRARY_NAME:
+            return MODULE_LEVEL
+        if binder.scope is not None:
+            return binder.scope
+        return (binder.kind, binder.cell.cell_id)
+
+    def _check_view(
+        self, state: ScopeState, unit: CellUnit, read: Read, function: StepFunction, name: str
+    ) -> None:
+        """A step calling another step's function: exported, the function is a closure in its
+        own step, so each global it reads must be bound as it was there."""
+        owner = function.scope
+        assert owner is not None
+        if name in owner.may and owner.kinds.get(name) != IMPORT:
+            expected: object = owner  # the closure sees its step's local
+        else:
+            expected = function.views.get(name, MODULE_LEVEL)
+        facts = unit.parse.facts
+        assert facts is not None
+        # A cell binding the name anywhere may call the function again after binding it (only
+        # the first read of a name in a cell is seen here), so that counts too.
+        if name in facts.local:
+            actual: object = state
+        elif name in read.must or name in read.may or name in state.may:
+            kind = facts.kinds.get(name) if name in facts.kinds else state.kinds.get(name)
+            actual = MODULE_LEVEL if kind == IMPORT else state  # hoisted, or this step's own
+        else:
+            actual = self._view(state, name)
+        if actual != expected:  # steps compare by identity, parameters by (kind, cell)
+            self._report([portability.function_global(state, unit, read, owner.name, name)])
+
     def _note_read(
-        self, state: ScopeState, unit: CellUnit, name: str, line: int, maybe: bool, via: str | None
+        self,
+        state: ScopeState,
+        unit: CellUnit,
+        name: str,
+        line: int,
+        maybe: bool,
+        via: str | None,
+        closure: bool = False,
     ) -> None:
         if name in state.must or name in state.reads:
             return
@@ -242,11 +354,31 @@ class _Pass:
         # Fast paths: most reads are of builtins, imports and library code, which are not inputs.
         if binder is None:
             if name in BUILTIN_NAMES:
+                if not closure and name not in state.module_reads:
+                    self._module_read(state, unit, name, line)
                 return
         elif binder.kind is IMPORT or binder.kind is LIBRARY_NAME:
+            if not closure and name not in state.module_reads:
+                self._module_read(state, unit, name, line)
+                if binder.kind is LIBRARY_NAME and name in self.library_assigns:
+                    self._report([portability.library_assigned(state, unit, name, line)])
             return
         state.reads[name] = ReadSite(unit, line, not maybe and name not in state.may, via)
         state.sources[name] = binder
+
+    def _module_read(self, state: ScopeState, unit: CellUnit, name: str, line: int) -> None:
+        if name not in state.module_reads:
+            state.module_reads[name] = (unit, line)
+            if name in portability.NOTEBOOK_ONLY:
+                self._report([portability.notebook_only(state, unit, name, line)])
+
+    def _report(self, problems: list[Problem]) -> None:
+        """Keep one problem per (code, cell, message): a name read in a loop reports once."""
+        for problem in problems:
+            key = (problem.code, problem.cell_id or "", problem.message)
+            if key not in self._reported:
+                self._reported.add(key)
+                self.problems.append(problem)
 
     def _kind_of(self, state: ScopeState, name: str) -> str | None:
         if name in state.may:

@@ -41,6 +41,10 @@ class StepCode:
     sources: dict[str, str | None]
     after: tuple[str, ...]
     metrics: tuple[str, ...]
+    # Names the step binds that may be unbound when it ends (bound on some paths only with no
+    # earlier value handed in, or deleted): returned only when a later step reads them (an
+    # unbound one would make the step fail at its return).
+    maybe: tuple[str, ...] = ()
 
     @property
     def code(self) -> str:

@@ -11,10 +11,10 @@ keeps a snapshot of what was bound at that point.
 from __future__ import annotations
 
 import ast
-from dataclasses import dataclass
 
+from .facts import CellFacts, Read
 from .flow_control import ControlFlow, FlowState
-from .mutation import alias_roots, call_mutates, iteration_roots, root_name
+from .mutation import alias_roots, call_mutates, is_display_call, iteration_roots, root_name
 from .scopes import FuncInfo, analyze_class, analyze_function, target_names
 
 __all__ = ["CellFacts", "Read", "cell_facts"]
@@ -22,41 +22,16 @@ __all__ = ["CellFacts", "Read", "cell_facts"]
 IMPORT, VALUE, FUNCTION, CLASS = "import", "value", "function", "class"
 
 
-@dataclass(frozen=True, slots=True)
-class Read:
-    """A read of ``name`` not definitely preceded by a binding in the same cell."""
-
-    name: str
-    line: int
-    maybe: bool
-    must: frozenset[str]
-    may: frozenset[str]
-    via: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class CellFacts:
-    """Everything the dataflow pass needs to know about one cell's top-level code."""
-
-    reads: tuple[Read, ...]
-    must: frozenset[str]
-    may: frozenset[str]
-    deleted: frozenset[str]
-    kinds: dict[str, str]
-    functions: dict[str, FuncInfo]
-    mutated: dict[str, int]
-    star_imports: tuple[tuple[str, int], ...]
-    problems: tuple[tuple[str, str, int], ...]
-    # Derived sets, computed once here so the dataflow pass can use bulk set operations.
-    imports: frozenset[str] = frozenset()
-    values: frozenset[str] = frozenset()
-    plain: frozenset[str] = frozenset()
-
-
 def cell_facts(tree: ast.Module, line_offset: int = 0) -> CellFacts:
     """Analyse ``tree``; lines in the result are its line numbers plus ``line_offset``."""
     visitor = _Flow(line_offset)
     for statement in tree.body:
+        if is_display_call(statement):
+            # A display(...) line is dropped from the export (it prints nothing on stdout in
+            # the notebook either): its arguments are read, IPython's display is not needed.
+            for argument in statement.value.args:  # type: ignore[attr-defined]
+                visitor.visit(argument)
+            continue
         visitor.visit(statement)
     state = visitor.state
     kinds = {n: k for n, k in state.kinds.items() if n in state.may}
@@ -75,6 +50,10 @@ def cell_facts(tree: ast.Module, line_offset: int = 0) -> CellFacts:
         imports=imports,
         values=frozenset(kinds) - imports,
         plain=frozenset(kinds) - frozenset(functions),
+        local=frozenset(visitor.local_names),
+        aliases={n: r for n, r in visitor._aliases.items() if n in state.may} or None,
+        global_writers=tuple(visitor.global_writers),
+        hoisted=frozenset(visitor.hoisted),
     )
 
 
@@ -96,6 +75,9 @@ class _Flow(ControlFlow):
         self._loop_roots: frozenset[str] = frozenset()
         self._expanding: set[str] = set()
         self._loop_depth = 0
+        self.local_names: set[str] = set()
+        self.global_writers: list[tuple[str, FuncInfo]] = []
+        self.hoisted: set[str] = set()
 
     @property
     def state(self) -> FlowState:
@@ -121,7 +103,8 @@ class _Flow(ControlFlow):
             if self._snapshot is None:
                 self._snapshot = (frozenset(state.must), frozenset(state.may))
             must, may = self._snapshot
-            self.reads.append(Read(name, line, name in state.may, must, may, via))
+            sure = not self._conditional and via is None
+            self.reads.append(Read(name, line, name in state.may, must, may, via, sure))
         info = state.funcs.get(name)
         if info is not None and name not in self._expanding:
             self._expand(name, info, line)
@@ -142,6 +125,10 @@ class _Flow(ControlFlow):
         state = self.state
         self._snapshot = None
         self._aliases.pop(name, None)
+        if kind != IMPORT:
+            self.local_names.add(name)
+        else:
+            self.hoisted.add(name)
         state.may.add(name)
         if must:
             state.must.add(name)
@@ -170,6 +157,14 @@ class _Flow(ControlFlow):
     def _problem(self, node: ast.AST, message: str) -> None:
         self.problems.append(("syntax-error", f"syntax error: {message}", self._line(node)))
 
+    def _await_problem(self, node: ast.AST, what: str) -> None:
+        message = (
+            f"{what} at the top level of a cell runs in IPython, but an exported step is a plain "
+            "function, where it is a syntax error; put the code in an async function and run it "
+            "with asyncio.run(...)"
+        )
+        self.problems.append(("top-level-await", message, self._line(node)))
+
     # --- expressions -----------------------------------------------------------------------
 
     def visit_Name(self, node: ast.Name) -> None:
@@ -177,6 +172,24 @@ class _Flow(ControlFlow):
             self._read(node.id, self._line(node))
         elif isinstance(node.ctx, ast.Store):
             self._bind(node.id, VALUE, must=not self._comprehension_targets)
+
+    def visit_IfExp(self, node: ast.IfExp) -> None:
+        self.visit(node.test)
+        self._conditional += 1
+        self.visit(node.body)
+        self.visit(node.orelse)
+        self._conditional -= 1
+
+    def visit_BoolOp(self, node: ast.BoolOp) -> None:
+        self.visit(node.values[0])
+        self._conditional += 1  # `a and b`: b is evaluated only when a is true
+        for value in node.values[1:]:
+            self.visit(value)
+        self._conditional -= 1
+
+    def visit_Await(self, node: ast.Await) -> None:
+        self._await_problem(node, "`await`")
+        self.generic_visit(node)
 
     def visit_NamedExpr(self, node: ast.NamedExpr) -> None:
         self.visit(node.value)
@@ -210,6 +223,7 @@ class _Flow(ControlFlow):
         for generator in generators:
             targets.update(target_names(generator.target))
         self._comprehension_targets.append(targets)
+        self._conditional += 1  # the rest runs once per element, maybe never
         for index, generator in enumerate(generators):
             if index:
                 self.visit(generator.iter)
@@ -217,6 +231,7 @@ class _Flow(ControlFlow):
                 self.visit(condition)
         for part in parts:
             self.visit(part)
+        self._conditional -= 1
         self._comprehension_targets.pop()
 
     def visit_ListComp(self, node: ast.ListComp) -> None:
@@ -249,7 +264,10 @@ class _Flow(ControlFlow):
         self._arguments(node.args)
         if node.returns is not None:
             self.visit(node.returns)
-        self._bind(node.name, FUNCTION, info=_shift(analyze_function(node), self.offset))
+        info = analyze_function(node).shifted(self.offset)
+        if info.assigns:
+            self.global_writers.append((node.name, info))
+        self._bind(node.name, FUNCTION, info=info)
 
     visit_AsyncFunctionDef = visit_FunctionDef  # type: ignore[assignment]
 
@@ -259,7 +277,10 @@ class _Flow(ControlFlow):
         at_definition, methods = analyze_class(node)
         for name, line in at_definition.items():
             self._read(name, line + self.offset)
-        self._bind(node.name, CLASS, info=_shift(methods, self.offset))
+        info = methods.shifted(self.offset)
+        if info.assigns:
+            self.global_writers.append((node.name, info))
+        self._bind(node.name, CLASS, info=info)
 
     # --- statements ------------------------------------------------------------------------
 
@@ -267,7 +288,7 @@ class _Flow(ControlFlow):
         value = node.value
         if isinstance(value, ast.Lambda) and all(isinstance(t, ast.Name) for t in node.targets):
             self._arguments(value.args)
-            info = _shift(analyze_function(value), self.offset)
+            info = analyze_function(value).shifted(self.offset)
             for target in node.targets:
                 self._bind(target.id, FUNCTION, info=info)  # type: ignore[attr-defined]
             return
@@ -281,6 +302,8 @@ class _Flow(ControlFlow):
                     self._aliases[target.id] = roots
 
     def visit_For(self, node: ast.For | ast.AsyncFor) -> None:
+        if isinstance(node, ast.AsyncFor):
+            self._await_problem(node, "`async for`")
         self.visit(node.iter)
         self._loop_roots = iteration_roots(node.iter, self._aliases)
         self._loop(node.body, node.orelse, node.target)
@@ -300,6 +323,8 @@ class _Flow(ControlFlow):
         if isinstance(target, ast.Name):
             self._read(target.id, self._line(target))
             self.visit(node.value)
+            # `xs += [1]` extends a list in place: the object (and its aliases) changes.
+            self._mutate(target.id, self._line(target))
             self._bind(target.id, VALUE)
         else:
             self.visit(target)
@@ -315,9 +340,14 @@ class _Flow(ControlFlow):
         else:
             self.visit(node.target)
 
+    def _import_kind(self) -> str:
+        # Only top-level imports are hoisted to the module; one inside an if/try/with block
+        # stays in the step function and binds a local value like an assignment.
+        return IMPORT if not self._nested else VALUE
+
     def visit_Import(self, node: ast.Import) -> None:
         for alias in node.names:
-            self._bind(alias.asname or alias.name.split(".")[0], IMPORT)
+            self._bind(alias.asname or alias.name.split(".")[0], self._import_kind())
 
     def visit_ImportFrom(self, node: ast.ImportFrom) -> None:
         for alias in node.names:
@@ -325,12 +355,13 @@ class _Flow(ControlFlow):
                 module = "." * (node.level or 0) + (node.module or "")
                 self.star_imports.append((module, self._line(node)))
             else:
-                self._bind(alias.asname or alias.name, IMPORT)
+                self._bind(alias.asname or alias.name, self._import_kind())
 
     def visit_Delete(self, node: ast.Delete) -> None:
         for target in node.targets:
             for name_node in _deleted_names(target):
                 self._read(name_node.id, self._line(name_node))
+                self.local_names.add(name_node.id)
                 state = self.state
                 self._snapshot = None
                 state.must.discard(name_node.id)
@@ -339,6 +370,10 @@ class _Flow(ControlFlow):
                 state.deleted.add(name_node.id)
             if not isinstance(target, (ast.Name, ast.Tuple, ast.List)):
                 self.visit(target)
+
+    def visit_AsyncWith(self, node: ast.AsyncWith) -> None:
+        self._await_problem(node, "`async with`")
+        self.visit_With(node)
 
     def visit_Global(self, node: ast.Global) -> None:
         """``global`` at the top level of a cell changes nothing."""
@@ -356,18 +391,6 @@ class _Flow(ControlFlow):
             self._problem(node, f"'{keyword}' outside loop")
 
     visit_Continue = visit_Break  # type: ignore[assignment]
-
-
-def _shift(info: FuncInfo, offset: int) -> FuncInfo:
-    if not offset:
-        return info
-    return FuncInfo(
-        {n: line + offset for n, line in info.free.items()},
-        info.assigns,
-        {n: line + offset for n, line in info.mutates.items()},
-        info.is_class,
-        info.line + offset,
-    )
 
 
 def _deleted_names(target: ast.expr) -> list[ast.Name]:

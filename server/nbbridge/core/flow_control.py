@@ -57,6 +57,10 @@ class ControlFlow(ast.NodeVisitor):
     state: FlowState
     _snapshot: object
     _loop_depth: int
+    # Inside a compound statement's body (its imports are not hoisted), and inside a part that
+    # may not run (a branch, a loop body, a try): reads there are not sure to happen.
+    _nested: int = 0
+    _conditional: int = 0
 
     def _bind(self, name: str, kind: str, must: bool = True, info: FuncInfo | None = None) -> None:
         raise NotImplementedError  # provided by the cell visitor
@@ -64,9 +68,13 @@ class ControlFlow(ast.NodeVisitor):
     def _assign_target(self, target: ast.expr) -> None:
         self.visit(target)
 
-    def _block(self, statements: list[ast.stmt]) -> None:
+    def _block(self, statements: list[ast.stmt], conditional: bool = True) -> None:
+        self._nested += 1
+        self._conditional += conditional
         for statement in statements:
             self.visit(statement)
+        self._conditional -= conditional
+        self._nested -= 1
 
     def visit_If(self, node: ast.If) -> None:
         self.visit(node.test)
@@ -101,7 +109,7 @@ class ControlFlow(ast.NodeVisitor):
             self.visit(item.context_expr)
             if item.optional_vars is not None:
                 self.visit(item.optional_vars)
-        self._block(node.body)
+        self._block(node.body, conditional=False)
 
     visit_AsyncWith = visit_With  # type: ignore[assignment]
 
@@ -131,7 +139,7 @@ class ControlFlow(ast.NodeVisitor):
                 self._snapshot = None
             outcomes.append(self.state)
         self.state = FlowState.merge(outcomes)
-        self._block(node.finalbody)
+        self._block(node.finalbody, conditional=False)
 
     visit_TryStar = visit_Try  # type: ignore[assignment]
 

@@ -22,6 +22,8 @@ __all__ = [
     "READ_ONLY_METHODS",
     "alias_roots",
     "call_mutates",
+    "is_display_call",
+    "is_display_only",
     "iteration_roots",
     "root_name",
 ]
@@ -100,3 +102,48 @@ def iteration_roots(iterable: ast.expr, aliases: dict[str, frozenset[str]]) -> f
             roots.add(node.id)
             roots |= aliases.get(node.id, frozenset())
     return frozenset(roots)
+
+
+def is_display_only(value: ast.expr) -> bool:
+    """An expression that only shows something: names, attributes, read-only calls."""
+    if isinstance(value, (ast.Name, ast.Constant)):
+        return True
+    if isinstance(value, ast.Attribute):
+        return is_display_only(value.value)
+    if isinstance(value, ast.Subscript):
+        return is_display_only(value.value) and is_display_only(value.slice)
+    if isinstance(value, ast.Slice):
+        parts = (value.lower, value.upper, value.step)
+        return all(p is None or is_display_only(p) for p in parts)
+    if isinstance(value, (ast.Tuple, ast.List)):
+        return all(is_display_only(e) for e in value.elts)
+    if isinstance(value, ast.Compare):
+        return is_display_only(value.left) and all(is_display_only(c) for c in value.comparators)
+    if isinstance(value, ast.BinOp):
+        return is_display_only(value.left) and is_display_only(value.right)
+    if isinstance(value, ast.UnaryOp):
+        return is_display_only(value.operand)
+    if isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute):
+        inplace = any(k.arg == "inplace" for k in value.keywords)
+        arguments = [*value.args, *(k.value for k in value.keywords)]
+        return (
+            value.func.attr in READ_ONLY_METHODS
+            and not inplace
+            and is_display_only(value.func.value)
+            and all(is_display_only(a) for a in arguments)
+        )
+    return False
+
+
+def is_display_call(statement: ast.stmt) -> bool:
+    """A ``display(...)`` line whose arguments only show something: it prints nothing on stdout
+    in the notebook, and the exported package (which has no IPython display) leaves it out."""
+    if not isinstance(statement, ast.Expr) or not isinstance(statement.value, ast.Call):
+        return False
+    call = statement.value
+    return (
+        isinstance(call.func, ast.Name)
+        and call.func.id == "display"
+        and not call.keywords
+        and all(is_display_only(a) for a in call.args)
+    )

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from . import portability
 from .dataflow import (
     DELETED,
     IMPORT,
@@ -39,12 +40,26 @@ class Shape:
     sources: dict[str, dict[str, str | None]]
     edges: dict[tuple[str, str], list[str]]
     order: list[str]
-    test_reads: dict[str, str | None]
+    # test cell id → name it reads → the step providing it (None: parameter, import, library)
+    test_reads: dict[str, dict[str, str | None]]
     problems: list[Problem] = field(default_factory=list)
+    # Per step: names it binds that may be unbound when it ends (bound on some paths only,
+    # with no earlier value handed in, or deleted); the exported step can return them only if
+    # a later step needs them (else: not a result).
+    maybe: dict[str, list[str]] = field(default_factory=dict)
+    # Per step: names a top-level import binds that the step also binds otherwise; exported,
+    # those imports stay in the step function (hoisted, the local name would hide them).
+    unhoisted: dict[str, frozenset[str]] = field(default_factory=dict)
 
 
-def resolve(structure: Structure, flow: Dataflow, extra_outputs: dict[str, list[str]]) -> Shape:
-    """Turn the dataflow pass into the pipeline's shape."""
+def resolve(
+    structure: Structure,
+    flow: Dataflow,
+    extra_outputs: dict[str, list[str]],
+    parameters: set[str] | frozenset[str] = frozenset(),
+) -> Shape:
+    """Turn the dataflow pass into the pipeline's shape; ``parameters`` are the names the
+    parameters cells give literal values (the only ones the package's Params can hold)."""
     names = [plan.name for plan in structure.steps]
     shape = Shape(
         inputs={n: [] for n in names},
@@ -56,9 +71,16 @@ def resolve(structure: Structure, flow: Dataflow, extra_outputs: dict[str, list[
     )
     wanted: dict[str, set[str]] = {n: set(extra_outputs.get(n, ())) for n in names}
     undefined: list[tuple[ScopeState, str, ReadSite, Binder | None]] = []
+    maybe_reads: dict[tuple[str, str], list[tuple[ScopeState, ReadSite]]] = {}
     for state in flow.steps.values():
         for name, binder in state.sources.items():
-            _resolve_read(shape, state, name, binder, wanted, undefined, flow)
+            _resolve_read(shape, state, name, binder, wanted, undefined, flow, maybe_reads)
+    for step, metrics in extra_outputs.items():
+        state = flow.steps[step]
+        for name in metrics:
+            if name in state.may and name not in state.must and state.last_cell is not None:
+                binder = state.binder(STEP_VALUE, False, state.last_cell)
+                _passthrough(shape, binder, name, wanted, flow)
     for name, binder in flow.tests.sources.items():
         site = flow.tests.reads[name]
         if binder is None:
@@ -66,22 +88,56 @@ def resolve(structure: Structure, flow: Dataflow, extra_outputs: dict[str, list[
                 undefined.append((flow.tests, name, site, None))
         elif binder.kind == DELETED:
             undefined.append((flow.tests, name, site, binder))
-        elif binder.kind == STEP_VALUE and binder.scope is not None:
-            shape.test_reads[name] = binder.scope.name
-            wanted[binder.scope.name].add(name)
-            _passthrough(shape, binder, name, wanted, flow)
-        else:
-            shape.test_reads[name] = None
+        elif binder.kind == PARAM and name not in parameters:
+            shape.problems.append(_not_literal(flow.tests, name, site, binder))
+    for cell_id, sources in flow.test_cells.items():
+        reads = shape.test_reads[cell_id] = {}
+        for name, binder in sources.items():
+            if binder is None or binder.kind == DELETED:
+                continue  # a builtin, a name of earlier test cells, or reported above
+            if binder.kind == STEP_VALUE and binder.scope is not None:
+                reads[name] = binder.scope.name
+                wanted[binder.scope.name].add(name)
+                _passthrough(shape, binder, name, wanted, flow)
+            else:
+                reads[name] = None
+    shape.problems += portability.test_mid_step_problems(shape.test_reads, flow, structure)
+    for state in flow.steps.values():
+        for name, binder in state.sources.items():
+            if binder is not None and binder.kind == PARAM and name not in parameters:
+                shape.problems.append(_not_literal(state, name, state.reads[name], binder))
     for step, state in flow.steps.items():
+        shape.unhoisted[step] = frozenset(state.local_names(state.hoisted))
         shape.outputs[step] = [n for n in state.kinds if n in wanted[step] and n in state.may]
+        shape.maybe[step] = [
+            n
+            for n in state.kinds
+            if n not in state.must and not (n in state.may and n in state.reads)
+        ]
+    shape.problems += _maybe_unbound_problems(maybe_reads, flow)
+    for step, metrics in extra_outputs.items():
+        for name in sorted(set(metrics).intersection(shape.maybe[step])):
+            cell = flow.steps[step].last_cell
+            message = (
+                f"metric {name!r} is bound by step {step!r} only on some paths (a branch, loop "
+                "or try) and has no earlier value, so the exported pipeline does not return it; "
+                f"bind {name} on every path to make it a result"
+            )
+            shape.problems.append(
+                make_problem("warning", "maybe-unbound", message, cell.cell_id if cell else None)
+            )
     _after_edges(shape, structure, names)
     successors = _successors(shape, names)
     acyclic = _order(shape, structure, names, successors)
     shape.problems += undefined_problems(undefined, flow, structure)
     _star_import_problems(shape, flow)
+    shape.problems += flow.problems
+    shape.problems += portability.shadow_problems(flow)
+    shape.problems += portability.import_conflicts(structure)
     if acyclic:
         # Inside a cycle "no order between two steps" means nothing; the cycle is reported.
         _ambiguity_problems(shape, flow, names, successors)
+        shape.problems += portability.reorder_problems(flow, shape.order, shape.sources, structure)
     return shape
 
 
@@ -101,6 +157,7 @@ def _resolve_read(
     wanted: dict[str, set[str]],
     undefined: list[tuple[ScopeState, str, ReadSite, Binder | None]],
     flow: Dataflow,
+    maybe_reads: dict[tuple[str, str], list[tuple[ScopeState, ReadSite]]] | None = None,
 ) -> None:
     site = state.reads[name]
     if binder is None:
@@ -122,6 +179,58 @@ def _resolve_read(
     shape.edges.setdefault((source, state.name), []).append(name)
     wanted[source].add(name)
     _passthrough(shape, binder, name, wanted, flow)
+    if not binder.must and name not in binder.scope.reads and maybe_reads is not None:
+        maybe_reads.setdefault((source, name), []).append((state, site))
+
+
+def _not_literal(state: ScopeState, name: str, site: ReadSite, binder: Binder) -> Problem:
+    where = f"step {state.name!r}" if state.publish else "a test cell"
+    message = (
+        f"{where} reads {name!r}, which the parameters cell (cell {binder.cell.cell_id}) "
+        "computes instead of assigning a literal; the exported Params holds literal values "
+        f"only; compute {name} in a step, or give it a literal value"
+    )
+    return make_problem("error", "parameter-not-literal", message, site.cell.cell_id, site.line)
+
+
+def _maybe_unbound_problems(
+    maybe_reads: dict[tuple[str, str], list[tuple[ScopeState, ReadSite]]], flow: Dataflow
+) -> list[Problem]:
+    """A step binding a name only on some paths, with no earlier value to fall back on, and
+    read by later steps only on some paths: in the notebook nothing fails when neither path
+    runs; the exported step would fail returning the unbound name."""
+    problems = []
+    for (source, name), readers in maybe_reads.items():
+        producer = flow.steps[source]
+        earlier = producer.entry.get(name)
+        fallback = earlier is not None and earlier.kind in (IMPORT, LIBRARY_NAME)
+        if not fallback and any(site.hard and _surely_read(state, name) for state, site in readers):
+            continue  # a sure read: the notebook itself needed the value
+        state, site = readers[0]
+        had = (
+            "otherwise it keeps the library's or an import's value, which a step cannot hand on"
+            if fallback
+            else f"and {state.name!r} reads it only on some paths too"
+        )
+        message = (
+            f"{name!r} is bound by step {source!r} only on some paths (in a branch, loop or "
+            f"try), {had}; the exported {source!r} would fail returning it when it is not "
+            f"bound; bind {name} on every path (e.g. {name} = None before the branch)"
+        )
+        problems.append(
+            make_problem("error", "maybe-unbound", message, site.cell.cell_id, site.line)
+        )
+    return problems
+
+
+def _surely_read(state: ScopeState, name: str) -> bool:
+    """Whether a step reads ``name`` whenever it runs (not only in a branch, loop or call)."""
+    return any(
+        read.name == name and read.sure
+        for cell in state.cells
+        if cell.parse.facts is not None
+        for read in cell.parse.facts.reads
+    )
 
 
 def _passthrough(

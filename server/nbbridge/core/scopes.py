@@ -29,6 +29,18 @@ class FuncInfo:
     is_class: bool = False
     line: int = 0
 
+    def shifted(self, offset: int) -> FuncInfo:
+        """The same, with every line moved by ``offset`` (a cell's lines, not its code's)."""
+        if not offset:
+            return self
+        return FuncInfo(
+            {n: line + offset for n, line in self.free.items()},
+            self.assigns,
+            {n: line + offset for n, line in self.mutates.items()},
+            self.is_class,
+            self.line + offset,
+        )
+
 
 def target_names(target: ast.expr) -> list[str]:
     """Names bound by an assignment target (``a, (b, *c)`` → a, b, c); not attributes."""

@@ -107,11 +107,21 @@ def _call(sp: StepPlan) -> str:
     return f"    {', '.join(targets)} = {call}\n    outputs[{step!r}] = {{{record}}}\n{notify}"
 
 
+def _mutable_parameters(plan: ExportPlan) -> bool:
+    return any(kind in ("list", "dict") for kind in plan.parameter_types.values())
+
+
 def pipeline_module(plan: ExportPlan) -> str:
     calls = "\n".join(_call(sp) for sp in plan.steps)
+    # A step may change a list or dict parameter in place, as the notebook may: each run works
+    # on its own copy, so running twice with one Params gives the same result twice.
+    copy_import, copy_params = "", ""
+    if _mutable_parameters(plan):
+        copy_import = "import copy\n"
+        copy_params = "\n    params = copy.deepcopy(params)  # steps may change list/dict values"
     return f'''"""Run the steps of {plan.analysis.pipeline.notebook} in pipeline order."""
 
-from collections.abc import Callable
+{copy_import}from collections.abc import Callable
 from typing import Any
 
 from . import steps
@@ -128,7 +138,7 @@ def run_steps(
 
     ``on_step(name, outputs)`` is called as each step ends, before a later step can mutate them.
     """
-    params = Params() if params is None else params
+    params = Params() if params is None else params{copy_params}
     outputs: dict[str, dict[str, Any]] = {{}}
 {calls}
     return outputs
@@ -146,11 +156,12 @@ def run(params: Params | None = None) -> dict[str, Any]:
 def init_module(plan: ExportPlan) -> str:
     functions = [sp.function for sp in plan.steps]
     exported = ", ".join(f'"{n}"' for n in ["Params", "run", "run_steps", *functions])
+    # A notebook of parameters, library and test cells only has no step to import.
+    steps = f"from .steps import {', '.join(functions)}\n" if functions else ""
     return f'''"""{plan.package}: the pipeline of {plan.analysis.pipeline.notebook}, exported by nbbridge."""
 
 from .params import Params
 from .pipeline import run, run_steps
-from .steps import {", ".join(functions)}
-
+{steps}
 __all__ = [{exported}]
 '''

@@ -20,6 +20,8 @@ __all__ = ["ExportPlan", "StepPlan", "make_plan"]
 
 # Names the package itself exports or imports beside the step functions.
 _PACKAGE_NAMES = {"Params", "run", "run_steps", "steps", "lib", "params", "pipeline"}
+# Names pipeline.run_steps uses itself: an output variable there must not take one of them.
+_RUN_STEPS_NAMES = {"Any", "Callable", "Params", "copy", "on_step", "outputs", "params", "steps"}
 
 
 @dataclass(frozen=True)
@@ -59,14 +61,21 @@ def _names_in(*codes: str) -> set[str]:
 
 
 def _function_names(analysis: Analysis) -> dict[str, str]:
-    """Step name → function name; ``NAME_step`` where NAME is read or bound by the code."""
+    """Step name → function name: ``NAME_step`` (or ``NAME_step2``...) where NAME is read or
+    bound by the code, is a keyword or a dunder name; never two steps with one function."""
     code = [s.code for s in analysis.steps] + [c.code for c in analysis.library]
     code += list(analysis.imports) + [t.cell.code for t in analysis.tests]
-    taken = _names_in(*code) | _PACKAGE_NAMES
-    return {
-        s.name: f"{s.name}_step" if s.name in taken or keyword.iskeyword(s.name) else s.name
-        for s in analysis.steps
-    }
+    used = _names_in(*code) | _PACKAGE_NAMES
+    steps = {s.name for s in analysis.steps}
+    names: dict[str, str] = {}
+    for step in analysis.steps:
+        name = step.name
+        if name in used or keyword.iskeyword(name) or (name[:2] == "__" and name[-2:] == "__"):
+            name, number = f"{step.name}_step", 2
+            while name in used or name in steps or name in names.values():
+                name, number = f"{step.name}_step{number}", number + 1
+        names[step.name] = name
+    return names
 
 
 def _results_of_sink(step: StepCode) -> list[str]:
@@ -77,6 +86,8 @@ def _results_of_sink(step: StepCode) -> list[str]:
     """
     code = "\n".join(cell.code for cell in step.cells)
     not_values = {name for cell in step.cells for name in _imports_and_definitions(cell.code)}
+    # Bound on some paths only: returning one the step did not bind would fail.
+    not_values.update(step.maybe)
     names = [n for cell in step.cells for n in cell.defines]
     seen: list[str] = []
     for name in names:
@@ -101,8 +112,9 @@ def _returns(analysis: Analysis) -> dict[str, list[str]]:
     for step in analysis.steps:
         if step.name not in consumed:
             returns[step.name] += [n for n in _results_of_sink(step) if n not in returns[step.name]]
+    maybe = {s.name: set(s.maybe) for s in analysis.steps}
     for metric in analysis.metrics:
-        if metric.name not in returns[metric.step]:
+        if metric.name not in returns[metric.step] and metric.name not in maybe[metric.step]:
             returns[metric.step].append(metric.name)
     for test in analysis.tests:
         for name, step in sorted(test.reads.items()):
@@ -121,7 +133,9 @@ def make_plan(analysis: Analysis, package: str) -> ExportPlan:
             producers[name] = producers.get(name, 0) + 1
 
     def variable(name: str, step: str) -> str:
-        return name if producers[name] == 1 else f"{name}__{step}"
+        if producers[name] == 1 and name not in _RUN_STEPS_NAMES:
+            return name
+        return f"{name}__{step}"
 
     by_name = {s.name: s for s in analysis.steps}
     params = {p.name: p.type for p in analysis.pipeline.parameters}

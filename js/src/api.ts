@@ -8,10 +8,12 @@ import { URLExt } from '@jupyterlab/coreutils';
 import { ServerConnection } from '@jupyterlab/services';
 
 import { ErrorBody } from './generated/error';
+import { ExportRequest } from './generated/export_request';
+import { ExportResponse } from './generated/export_response';
 import { Pipeline } from './generated/pipeline';
 import { PipelineRequest } from './generated/pipeline_request';
 
-export type { Pipeline, PipelineRequest };
+export type { ErrorBody, ExportRequest, ExportResponse, Pipeline, PipelineRequest };
 
 /** A failed call: the HTTP status (0 for a network failure) and the server's message. */
 export class ApiError extends Error {
@@ -69,5 +71,10 @@ export class NbbridgeClient {
   /** Analyse a saved notebook (`path`) or unsaved notebook JSON (`notebook`). */
   pipeline(request: PipelineRequest): Promise<Pipeline> {
     return post<Pipeline>('pipeline', request, this.settings);
+  }
+
+  /** Export a saved notebook into a package (and run its tests); refusals are ApiErrors. */
+  exportNotebook(request: ExportRequest): Promise<ExportResponse> {
+    return post<ExportResponse>('export', request, this.settings);
   }
 }

@@ -5,6 +5,7 @@ import { JupyterFrontEnd } from '@jupyterlab/application';
 import { ICommandPalette, InputDialog, showErrorMessage } from '@jupyterlab/apputils';
 import { INotebookTracker } from '@jupyterlab/notebook';
 
+import { EXPORT_COMMAND } from './exportCommand';
 import { PIPELINE_PANEL_ID } from './pipelinePanel';
 import { clearStep, modelStepInfos, readTags, startStep, stepAbove } from './stepEdits';
 import { stepNameError, stepTagOf } from './tags';
@@ -13,9 +14,11 @@ export namespace CommandIDs {
   export const tagStep = 'nbbridge:tag-cell-step';
   export const clearStep = 'nbbridge:clear-step-tag';
   export const openPanel = 'nbbridge:open-pipeline-panel';
+  export const exportNotebook = EXPORT_COMMAND;
 }
 
-const CATEGORY = 'nbbridge';
+/** The palette category of every nbbridge command. */
+export const CATEGORY = 'nbbridge';
 
 /** Ask for a step name until it is valid or the user cancels. */
 async function askStepName(initial: string, above: string | null): Promise<string | null> {

@@ -1,5 +1,5 @@
 /**
- * nbbridge's JupyterLab plugin: the Pipeline panel, the cell step badges and the commands.
+ * nbbridge's JupyterLab plugin: the Pipeline panel, the cell step badges, export and the commands.
  */
 import {
   ILayoutRestorer,
@@ -11,7 +11,8 @@ import { INotebookTracker } from '@jupyterlab/notebook';
 import { ISettingRegistry } from '@jupyterlab/settingregistry';
 
 import { NbbridgeClient } from './api';
-import { addCommands } from './commands';
+import { addCommands, CATEGORY } from './commands';
+import { addExportCommand } from './exportCommand';
 import { PipelinePanel } from './pipelinePanel';
 import { DEFAULT_SETTINGS, INbbridgeSettings, NotebookRegistry } from './registry';
 
@@ -28,7 +29,7 @@ function readSettings(settings: ISettingRegistry.ISettings): INbbridgeSettings {
 
 const plugin: JupyterFrontEndPlugin<void> = {
   id: PLUGIN_ID,
-  description: 'nbbridge: notebooks as pipelines (Pipeline panel, step badges, commands).',
+  description: 'nbbridge: notebooks as pipelines (Pipeline panel, step badges, export, commands).',
   autoStart: true,
   requires: [INotebookTracker],
   optional: [ICommandPalette, ILayoutRestorer, ISettingRegistry],
@@ -47,6 +48,7 @@ const plugin: JupyterFrontEndPlugin<void> = {
     restorer?.add(panel, panel.id);
 
     addCommands(app, tracker, palette);
+    addExportCommand(app, tracker, client, palette, CATEGORY);
 
     if (settingRegistry) {
       settingRegistry

@@ -17,6 +17,12 @@ function indexOfCell(panel: NotebookPanel, cellId: string): number {
   return -1;
 }
 
+/** The 1-based position of a cell in the notebook ("cell 7"), or null when it is gone. */
+export function cellNumberIn(panel: NotebookPanel, cellId: string): number | null {
+  const index = indexOfCell(panel, cellId);
+  return index >= 0 ? index + 1 : null;
+}
+
 /**
  * Select the cells of a step: the first becomes active, the selection extends to the last.
  *

@@ -8,8 +8,9 @@ import { INotebookTracker, NotebookPanel } from '@jupyterlab/notebook';
 import { ReactWidget } from '@jupyterlab/ui-components';
 import { Message } from '@lumino/messaging';
 
+import { EXPORT_COMMAND } from './exportCommand';
 import { pipelineIcon } from './icons';
-import { goToCell, selectCells } from './notebookNav';
+import { cellNumberIn, goToCell, selectCells } from './notebookNav';
 import { PipelineView } from './pipelineView';
 import { PipelineWatcher } from './pipelineWatcher';
 
@@ -80,21 +81,16 @@ export class PipelinePanel extends ReactWidget {
     }
   };
 
-  private _cellNumber = (cellId: string): number | null => {
-    const cells = this._panel?.content.model?.cells;
-    if (!cells) {
-      return null;
-    }
-    for (let i = 0; i < cells.length; i++) {
-      if (cells.get(i).id === cellId) {
-        return i + 1;
-      }
-    }
-    return null;
-  };
+  private _cellNumber = (cellId: string): number | null =>
+    this._panel ? cellNumberIn(this._panel, cellId) : null;
 
   private _refresh = (): void => {
     this._watcher?.refresh();
+  };
+
+  private _export = (): void => {
+    const path = this._panel?.context.localPath;
+    void this._app.commands.execute(EXPORT_COMMAND, path ? { path } : {});
   };
 
   // A hidden panel skips its renders and catches up when shown: typing stays cheap.
@@ -121,6 +117,7 @@ export class PipelinePanel extends ReactWidget {
         onGoToCell={this._goToCell}
         cellNumber={this._cellNumber}
         onRefresh={this._refresh}
+        onExport={this._export}
       />
     );
   }

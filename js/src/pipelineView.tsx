@@ -23,6 +23,8 @@ export interface IPipelineViewProps {
   /** The 1-based position of a cell in the notebook, for "cell 7". */
   cellNumber: (cellId: string) => number | null;
   onRefresh: () => void;
+  /** Open the Export dialog for this notebook. */
+  onExport: () => void;
 }
 
 function Names(props: { names: readonly string[]; kind: string }): JSX.Element {
@@ -184,7 +186,17 @@ export function PipelineView(props: IPipelineViewProps): JSX.Element {
     : [];
   return (
     <div className={`nbbridge-Panel${state.pending ? ' nbbridge-mod-pending' : ''}`}>
-      <h2 className="nbbridge-Panel-title">Pipeline</h2>
+      <div className="nbbridge-Panel-titleRow">
+        <h2 className="nbbridge-Panel-title">Pipeline</h2>
+        <button
+          className="nbbridge-Panel-export"
+          title="Export this notebook as a Python package"
+          data-nbbridge-export-open=""
+          onClick={props.onExport}
+        >
+          Export…
+        </button>
+      </div>
       <header className="nbbridge-Panel-header">
         <span className="nbbridge-Panel-notebook" title={notebookName}>
           {notebookName}

@@ -10,10 +10,13 @@ from playwright.sync_api import Locator, Page, expect
 __all__ = [
     "ARTIFACTS",
     "DEMO",
+    "EXPORT_DIALOG",
     "PANEL",
     "REPO",
     "badge_of",
     "cell_with",
+    "export_button",
+    "open_export_dialog",
     "open_notebook",
     "open_panel",
     "panel_steps",
@@ -28,6 +31,7 @@ ARTIFACTS = REPO / "test-artifacts" / "ui"
 PANEL = "#nbbridge-pipeline"
 PANEL_TAB = '.jp-SideBar.jp-mod-left .lm-TabBar-tab[data-id="nbbridge-pipeline"]'
 NOTEBOOK = ".jp-NotebookPanel:not(.lm-mod-hidden)"
+EXPORT_DIALOG = "[data-nbbridge-export-dialog]"
 
 # Generous waits: a hang guard for slow machines, not a timing check.
 expect.set_options(timeout=30_000)
@@ -90,3 +94,16 @@ def screenshot(page: Page, directory: Path, name: str) -> Path:
     path = directory / f"{name}.png"
     page.screenshot(path=str(path))
     return path
+
+
+def open_export_dialog(page: Page) -> Locator:
+    """Click the Pipeline panel's "Export…" button; returns the Export dialog once shown."""
+    open_panel(page).locator("[data-nbbridge-export-open]").click()
+    dialog = page.locator(EXPORT_DIALOG)
+    expect(dialog).to_be_visible()
+    return dialog
+
+
+def export_button(dialog: Locator) -> Locator:
+    """The Export dialog's own "Export" button (in the dialog's footer)."""
+    return dialog.locator(".jp-Dialog-footer .jp-mod-accept")

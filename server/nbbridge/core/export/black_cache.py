@@ -19,7 +19,7 @@ from pathlib import Path
 
 import black
 
-__all__ = ["cache_dir", "format_module", "split_top_level"]
+__all__ = ["cache_dir", "format_module", "format_modules", "split_top_level"]
 
 _PARALLEL_MIN_CHUNKS = 24
 
@@ -69,22 +69,41 @@ def _write(path: Path, text: str) -> None:
         pass  # a read-only home only costs speed
 
 
-def format_module(source: str, mode: black.Mode) -> str:
-    """black's formatting of ``source``, chunk by chunk, through the cache."""
-    chunks = [c for c in split_top_level(source) if c.strip()]
+def format_modules(sources: dict[str, str], mode: black.Mode) -> dict[str, str]:
+    """black's formatting of each module (name → source), chunk by chunk, through the cache.
+
+    The chunks of all the modules form one batch, so one pool serves the whole package.
+    """
     where = cache_dir()
-    paths = [where / _key(chunk, mode)[:2] / _key(chunk, mode) for chunk in chunks]
+    chunks: dict[str, list[str]] = {}
+    for name, source in sources.items():
+        # Each chunk as black would leave it around it (no blank lines at either end): text
+        # that is already formatted then costs black one pass, not two.
+        chunks[name] = [c.strip("\n") + "\n" for c in split_top_level(source) if c.strip()]
+    every = [chunk for name in sources for chunk in chunks[name]]
+    paths = [where / key[:2] / key for key in (_key(chunk, mode) for chunk in every)]
     done = [_read(path) for path in paths]
     missing = [i for i, text in enumerate(done) if text is None]
-    jobs = [(chunks[i], mode) for i in missing]
+    jobs = [(every[i], mode) for i in missing]
     if len(jobs) >= _PARALLEL_MIN_CHUNKS and (os.cpu_count() or 1) > 1:
         # fork: the children already have black imported; nothing else runs in them.
         context = multiprocessing.get_context("fork")
         with ProcessPoolExecutor(max_workers=os.cpu_count(), mp_context=context) as pool:
-            formatted = list(pool.map(_format, jobs, chunksize=max(1, len(jobs) // 8)))
+            formatted = list(pool.map(_format, jobs, chunksize=max(1, len(jobs) // 16)))
     else:
         formatted = [_format(job) for job in jobs]
     for i, text in zip(missing, formatted, strict=True):
         done[i] = text
         _write(paths[i], text)
-    return "\n\n\n".join(text.strip("\n") for text in done if text) + "\n"
+    result: dict[str, str] = {}
+    position = 0
+    for name in sources:
+        mine = done[position : position + len(chunks[name])]
+        position += len(chunks[name])
+        result[name] = "\n\n\n".join(text.strip("\n") for text in mine if text) + "\n"
+    return result
+
+
+def format_module(source: str, mode: black.Mode) -> str:
+    """black's formatting of one module; see :func:`format_modules`."""
+    return format_modules({"": source}, mode)[""]

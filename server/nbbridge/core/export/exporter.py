@@ -17,7 +17,7 @@ from ..model import Problem
 from .dependencies import Dependencies, resolve_dependencies
 from .errors import ExportError
 from .files import commit_staged, staging_dir, write_files
-from .formatting import format_python, ruff_check, ruff_fix
+from .formatting import format_python_files, ruff_check, ruff_fix, ruff_format
 from .gen_code import imported_modules, init_module, lib_module, pipeline_module, steps_module
 from .gen_meta import pyproject_toml, readme_md
 from .gen_params import main_module, params_module
@@ -119,10 +119,10 @@ def _verbatim_rule_breaks(diagnostics: list[str], package: str) -> dict[str, lis
 
 
 def _format_staged(staging: Path, files: dict[str, str]) -> None:
-    for rel in files:
-        if rel.endswith(".py"):
-            path = staging / rel
-            path.write_text(format_python(path.read_text(encoding="utf-8"), rel), encoding="utf-8")
+    paths = [rel for rel in files if rel.endswith(".py")]
+    sources = {rel: (staging / rel).read_text(encoding="utf-8") for rel in paths}
+    for rel, text in format_python_files(sources).items():
+        (staging / rel).write_text(text, encoding="utf-8")
 
 
 def export_package(
@@ -139,8 +139,10 @@ def export_package(
     files = rendered.files
     with staging_dir(out_dir) as staging:
         write_files(staging, files)
-        # Fix first (sorted imports, unused ones dropped), then black once, then check.
+        # Fix first (sorted imports, unused ones dropped), format (ruff's fast cut, then black
+        # has the final word), then check.
         ruff_fix(staging)
+        ruff_format(staging)
         _format_staged(staging, files)
         breaks = _verbatim_rule_breaks(ruff_check(staging), rendered.package)
         if breaks:

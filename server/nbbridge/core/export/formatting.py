@@ -1,7 +1,10 @@
-"""black, then ruff: the exported package is formatted and lint-clean with its own settings.
+"""ruff, then black: the exported package is formatted and lint-clean with its own settings.
 
-black runs in-process (it is a library); ruff has no Python API, so its binary (shipped in the
-``ruff`` wheel) runs once over the whole staged package, with the package's own pyproject.toml.
+ruff has no Python API, so its binary (shipped in the ``ruff`` wheel) runs over the whole staged
+package, with the package's own pyproject.toml: its safe fixes, then ``ruff format``. black runs
+in-process (it is a library) last and has the final word. ``ruff format`` is black-compatible and
+a hundred times faster, so black mostly meets code it leaves as it is: one black pass instead of
+the two black makes over unformatted text (≈ 6 s → 2.5 s of CPU on a 6,600-line steps module).
 """
 
 from __future__ import annotations
@@ -11,10 +14,18 @@ from pathlib import Path
 
 import black
 
-from .black_cache import format_module
+from .black_cache import format_module, format_modules
 from .errors import ExportError
 
-__all__ = ["LINE_LENGTH", "RUFF_RULES", "format_python", "ruff_check", "ruff_fix"]
+__all__ = [
+    "LINE_LENGTH",
+    "RUFF_RULES",
+    "format_python",
+    "format_python_files",
+    "ruff_check",
+    "ruff_fix",
+    "ruff_format",
+]
 
 LINE_LENGTH = 100
 # The rules the exported package promises to pass (written into its pyproject.toml as well).
@@ -29,6 +40,14 @@ def format_python(source: str, filename: str = "<generated>") -> str:
         return format_module(source, _MODE)
     except black.InvalidInput as exc:  # pragma: no cover - would mean nbbridge wrote bad Python
         raise ExportError(f"generated {filename} is not valid Python: {exc}") from exc
+
+
+def format_python_files(sources: dict[str, str]) -> dict[str, str]:
+    """:func:`format_python` of several files (path → source) in one batch."""
+    try:
+        return format_modules(sources, _MODE)
+    except black.InvalidInput as exc:  # pragma: no cover - would mean nbbridge wrote bad Python
+        raise ExportError(f"generated code is not valid Python: {exc}") from exc
 
 
 def _ruff_binary() -> str:
@@ -58,6 +77,18 @@ def _ruff(package_root: Path, *args: str) -> subprocess.CompletedProcess[str]:
 def ruff_fix(package_root: Path) -> None:
     """Apply ruff's safe fixes (import sorting, unused imports) with the package's settings."""
     _ruff(package_root, "--fix", "--exit-zero")
+
+
+def ruff_format(package_root: Path) -> None:
+    """``ruff format`` over the package: a fast first cut of black's layout (black follows)."""
+    done = subprocess.run(
+        [_ruff_binary(), "format", "--no-cache", "--quiet", "."],
+        cwd=package_root,
+        capture_output=True,
+        text=True,
+    )
+    if done.returncode != 0:  # pragma: no cover - would mean nbbridge wrote bad Python
+        raise ExportError(f"ruff format failed on the generated package:\n{done.stderr}")
 
 
 def ruff_check(package_root: Path) -> list[str]:

@@ -10,6 +10,7 @@ never receive the other step's value whatever the order).
 from __future__ import annotations
 
 import ast
+import functools
 import keyword
 from dataclasses import dataclass
 
@@ -50,20 +51,28 @@ def _names_in(*codes: str) -> set[str]:
     """Every identifier the code reads or binds (string contents don't count)."""
     found: set[str] = set()
     for code in codes:
-        for node in ast.walk(ast.parse(code)):
-            if isinstance(node, ast.Name):
-                found.add(node.id)
-            elif isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
-                found.add(node.name)
-            elif isinstance(node, ast.alias):
-                found.add(node.asname or node.name.split(".")[0])
+        found |= _names_in_one(code)
     return found
+
+
+@functools.lru_cache(maxsize=8192)
+def _names_in_one(code: str) -> frozenset[str]:
+    # Per cell and cached: a re-export from the server parses only the cells that changed.
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(code)):
+        if isinstance(node, ast.Name):
+            found.add(node.id)
+        elif isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+            found.add(node.name)
+        elif isinstance(node, ast.alias):
+            found.add(node.asname or node.name.split(".")[0])
+    return frozenset(found)
 
 
 def _function_names(analysis: Analysis) -> dict[str, str]:
     """Step name → function name: ``NAME_step`` (or ``NAME_step2``...) where NAME is read or
     bound by the code, is a keyword or a dunder name; never two steps with one function."""
-    code = [s.code for s in analysis.steps] + [c.code for c in analysis.library]
+    code = [c.body for s in analysis.steps for c in s.cells] + [c.code for c in analysis.library]
     code += list(analysis.imports) + [t.cell.code for t in analysis.tests]
     used = _names_in(*code) | _PACKAGE_NAMES
     steps = {s.name for s in analysis.steps}

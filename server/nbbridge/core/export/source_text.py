@@ -14,6 +14,10 @@ __all__ = ["indent_code", "string_continuation_lines"]
 
 def string_continuation_lines(code: str) -> set[int]:
     """1-based numbers of lines that begin inside a multi-line string token."""
+    if '"""' not in code and "'''" not in code and "\\\n" not in code:
+        # Only triple quotes or a backslash-newline let a string span lines: no need to
+        # tokenize (which is most of the cost of generating a big steps module).
+        return set()
     inside: set[int] = set()
     fstring_starts: list[int] = []  # Python 3.12+ splits f-strings into several tokens
     try:

@@ -258,9 +258,10 @@ def differences(nb: dict[str, Any], runs: int = 1) -> list[str] | Refused:
                 )
     final = package.history[package.order[-1]] if package.order else {}
     for test in analysis.tests:
-        before = [(c.index, s.name) for s in analysis.steps for c in s.cells]
-        before = [item for item in before if item[0] < test.cell.index]
-        where = package.history.get(max(before)[1], final) if before else final
+        # The exported test takes its values once every step above it has run (the last of
+        # them in pipeline order: analysis.steps is in that order).
+        above = [s.name for s in analysis.steps if any(c.index < test.cell.index for c in s.cells)]
+        where = package.history.get(above[-1], final) if above else final
         for name, step in test.reads.items():
             if step is None or step not in package.returned:
                 continue

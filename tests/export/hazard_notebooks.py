@@ -46,6 +46,14 @@ SAME = {
         ("flag = False", "step:one"),
         ("if flag:\n    x = 1\nprint(flag)", "step:two"),
     ),
+    # The test's values are taken once `b` has run (the last of the steps above it to run),
+    # not after `a` (the last above it in the notebook), and before `c` changes ys.
+    "test-cell-after-steps-reordered-by-after": nb(
+        ("ys = [1]\nprint('b', ys)", "step:b", "after:a"),
+        ("n = 2", "step:a"),
+        ("assert ys == [1] and n == 2", "test"),
+        ("ys.append(2)\nprint('c', ys)", "step:c"),
+    ),
     "redefinition-reordered-by-after": nb(
         ("x = 1\nprint('a', x)", "step:a", "after:b"),
         ("x = 2\nprint('b', x)", "step:b"),
@@ -247,6 +255,16 @@ REFUSED = {
         "notebook-only-name",
         "c0",
     ),
+    "step-below-a-test-runs-before-one-above-it": (
+        nb(
+            ("ys = [1]", "step:load"),
+            ("n = 1", "step:late", "after:trim"),
+            ("assert ys == [1]", "test"),
+            ("ys.append(2)", "step:trim"),
+        ),
+        "test-reorder",
+        "c2",
+    ),
     "test-cell-between-cells-of-a-step": (
         nb(("xs = [1]\nys = xs", "step:a"), ("assert ys == [1]", "test"), ("xs.append(2)",)),
         "test-mid-step",
@@ -270,5 +288,13 @@ FULL: dict[str, Cells] = {
         ("def scaled(v):\n    return v * rate", ["step:sum"]),
         ("outputs = [scaled(v) for v in range(3)]\nprint(sum(outputs))", ["step:list"]),
         ("assert outputs == [0, 2, 4]", ["test"]),
+    ],
+    # The generated test must take ys once `b` has run (after: runs it after `a`), and before
+    # `c` changes it: taken after `a`, ys would be missing; taken at the end, [1, 2].
+    "test-cell-after-steps-reordered-by-after": [
+        ("ys = [1]\nprint('b', ys)", ["step:b", "after:a"]),
+        ("n = 2", ["step:a"]),
+        ("assert ys == [1] and n == 2", ["test"]),
+        ("ys.append(2)\nprint('c', ys)", ["step:c"]),
     ],
 }

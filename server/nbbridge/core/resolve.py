@@ -138,6 +138,9 @@ def resolve(
         # Inside a cycle "no order between two steps" means nothing; the cycle is reported.
         _ambiguity_problems(shape, flow, names, successors)
         shape.problems += portability.reorder_problems(flow, shape.order, shape.sources, structure)
+        shape.problems += portability.test_reorder_problems(
+            shape.test_reads, flow, shape.order, shape.sources, structure
+        )
     return shape
 
 

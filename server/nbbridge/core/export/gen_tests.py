@@ -48,14 +48,15 @@ def _earlier_cells(tests: list[TestCode], index: int) -> list[TestCode]:
 
 
 def _step_before(plan: ExportPlan, test: TestCode) -> str | None:
-    """The step whose cell comes last before the test cell in the notebook."""
-    before = [
-        (cell.index, step.name)
-        for step in plan.analysis.steps
-        for cell in step.cells
-        if cell.index < test.cell.index
+    """The step after which the exported test takes its values: of the steps with a cell above
+    the test cell in the notebook, the one that runs last (``after:`` tags may reorder them;
+    the analysis refuses a step below the test that runs earlier and changes what it reads)."""
+    above = [
+        step.name
+        for step in plan.analysis.steps  # pipeline order
+        if any(cell.index < test.cell.index for cell in step.cells)
     ]
-    return max(before)[1] if before else None
+    return above[-1] if above else None
 
 
 def _test_cells(plan: ExportPlan, tests: list[TestCode]) -> dict[str, list[object]]:

@@ -54,6 +54,11 @@ SAME = {
         ("assert ys == [1] and n == 2", "test"),
         ("ys.append(2)\nprint('c', ys)", "step:c"),
     ),
+    # `box` may be unbound when the step ends: the sink step must not return it.
+    "deleted-then-rebound-on-some-path": nb(
+        ("box = [1]\nprint(box)", "step:a"),
+        ("del box\nflag = False\nif flag:\n    box = [2]\nprint(flag)",),
+    ),
     "redefinition-reordered-by-after": nb(
         ("x = 1\nprint('a', x)", "step:a", "after:b"),
         ("x = 2\nprint('b', x)", "step:b"),

@@ -150,6 +150,20 @@ def test_del_then_redefine_in_the_same_cell():
     assert not problems_of(p, "undefined-name")
 
 
+def test_a_del_on_some_path_leaves_the_name_maybe_unbound():
+    from nbfactory import notebook
+
+    from nbbridge.core import analyze_detailed
+
+    for deleting in ("del box\nif flag:\n    box = 2", "if flag:\n    del box"):
+        nb = notebook(code("box = 1\nflag = False", "step:a"), code(deleting))
+        (step,) = analyze_detailed(nb).steps
+        # Not surely bound at the step's end: a sink step must not return it.
+        assert "box" in step.maybe, deleting
+    nb = notebook(code("box = 1", "step:a"), code("del box\nbox = 2"))
+    assert "box" not in analyze_detailed(nb).steps[0].maybe  # bound again on every path
+
+
 def test_augmented_assignment_is_use_and_definition():
     p = run(
         code("total = 0", "step:init"),

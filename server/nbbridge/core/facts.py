@@ -54,3 +54,6 @@ class CellFacts:
     global_writers: tuple[tuple[str, FuncInfo], ...] = ()
     # Names bound by a top-level import (the export hoists it), even if rebound afterwards.
     hoisted: frozenset[str] = frozenset()
+    # Names a `del` may have unbound at the cell's end (deleted on some path and not bound
+    # again there); the surely deleted ones are in `deleted`.
+    unbound: frozenset[str] = frozenset()

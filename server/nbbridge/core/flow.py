@@ -42,6 +42,7 @@ def cell_facts(tree: ast.Module, line_offset: int = 0) -> CellFacts:
         must=frozenset(state.must),
         may=frozenset(state.may),
         deleted=frozenset(state.deleted),
+        unbound=frozenset(state.undone - state.deleted - state.must),
         kinds=kinds,
         functions=functions,
         mutated=visitor.mutated,
@@ -132,6 +133,7 @@ class _Flow(ControlFlow):
         state.may.add(name)
         if must:
             state.must.add(name)
+            state.undone.discard(name)
         state.kinds[name] = kind
         state.deleted.discard(name)
         if info is not None:
@@ -368,6 +370,7 @@ class _Flow(ControlFlow):
                 state.may.discard(name_node.id)
                 state.funcs.pop(name_node.id, None)
                 state.deleted.add(name_node.id)
+                state.undone.add(name_node.id)
             if not isinstance(target, (ast.Name, ast.Tuple, ast.List)):
                 self.visit(target)
 

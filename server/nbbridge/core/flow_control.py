@@ -21,7 +21,7 @@ VALUE = "value"
 class FlowState:
     """What is bound at one point of a cell: surely, maybe, with kinds and functions."""
 
-    __slots__ = ("must", "may", "kinds", "funcs", "deleted")
+    __slots__ = ("must", "may", "kinds", "funcs", "deleted", "undone")
 
     def __init__(self) -> None:
         self.must: set[str] = set()
@@ -29,6 +29,9 @@ class FlowState:
         self.kinds: dict[str, str] = {}
         self.funcs: dict[str, FuncInfo] = {}
         self.deleted: set[str] = set()
+        # Deleted on some path and not surely bound again since: maybe unbound here, whatever
+        # an earlier cell bound (`del x` in a branch, or `del x` then `if c: x = 1`).
+        self.undone: set[str] = set()
 
     def copy(self) -> FlowState:
         """An independent copy, for one branch."""
@@ -36,6 +39,7 @@ class FlowState:
         other.must, other.may = set(self.must), set(self.may)
         other.kinds, other.funcs = dict(self.kinds), dict(self.funcs)
         other.deleted = set(self.deleted)
+        other.undone = set(self.undone)
         return other
 
     @staticmethod
@@ -48,6 +52,7 @@ class FlowState:
             merged.kinds.update(other.kinds)
             merged.funcs.update(other.funcs)
             merged.deleted &= other.deleted
+            merged.undone |= other.undone
         return merged
 
 

@@ -59,6 +59,16 @@ SAME = {
         ("box = [1]\nprint(box)", "step:a"),
         ("del box\nflag = False\nif flag:\n    box = [2]\nprint(flag)",),
     ),
+    # A context manager may swallow the exception: `n` may be unbound when the step ends.
+    "binding-inside-a-suppressing-with": nb(
+        ("d = {'k': 1}", "step:a"),
+        ("import contextlib\n\nwith contextlib.suppress(KeyError):\n    n = d['q']\nprint(d)",),
+    ),
+    # The step is handed `total` but may delete it: it is no longer surely bound at its end.
+    "input-deleted-then-maybe-bound-again": nb(
+        ("total = 1", "step:a"),
+        ("del total\nif len('x') > 3:\n    total = 2\nscore = 5", "step:b"),
+    ),
     "redefinition-reordered-by-after": nb(
         ("x = 1\nprint('a', x)", "step:a", "after:b"),
         ("x = 2\nprint('b', x)", "step:b"),

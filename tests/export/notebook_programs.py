@@ -3,9 +3,10 @@
 A :class:`Choices` source (hypothesis' ``draw``, or a seeded :class:`random.Random`) drives a
 small generator that keeps a model of what the notebook namespace holds (name → kind), so the
 code it writes mostly runs: it assigns and mutates ints, lists, dicts and objects (methods,
-subscripts, attributes, ``+=``, aliases, ``del``), defines functions, lambdas and classes that
-read (or ``global``-assign) notebook globals and calls them in later cells, uses comprehensions,
-the walrus, loops, ``try``/``except`` and ``print``; cells are tagged ``step:NAME`` (names that
+subscripts, attributes, ``+=``, aliases and chained assignment, tuple swaps, ``del``), defines
+functions, lambdas and classes that read (or ``global``-assign) notebook globals and calls them in
+later cells, makes instances whose methods change them, uses comprehensions, the walrus, loops,
+``match``, ``with``, ``try``/``except`` and ``print``; cells are tagged ``step:NAME`` (names that
 clash with builtins, variables and the package's own names included), ``after:``,
 ``parameters``, ``metrics``, ``skip``, ``export`` and ``test``.
 """
@@ -26,12 +27,13 @@ __all__ = ["Choices", "RandomChoices", "generate", "make_notebook", "notebooks"]
 
 T = TypeVar("T")
 
-INT, LIST, DICT, OBJ, FUNC = "int", "list", "dict", "obj", "func"
+INT, LIST, DICT, OBJ, BAG, FUNC = "int", "list", "dict", "obj", "bag", "func"
 NAMES = {
     INT: ["a", "b", "n", "total"],
     LIST: ["xs", "ys", "outputs"],
     DICT: ["d", "params"],
     OBJ: ["o", "box"],
+    BAG: ["bag", "cart"],  # instances of a class whose method changes them
     FUNC: ["f", "g", "helper", "K"],
 }
 STEP_NAMES = ["load", "prep", "train", "report", "total", "a", "sum", "params", "run", "xs_step"]
@@ -164,6 +166,16 @@ class Generator:
             options += ["call", "call"]
         if m.of(INT) and depth == 0:
             options += ["if", "class"]
+        if len(m.writable(INT)) > 1:
+            options.append("swap")
+        if m.of(LIST) and depth == 0:
+            options += ["chain_list", "match"]
+        if m.writable(DICT):
+            options += ["aug_item", "suppress"]
+        if depth == 0 and m.of(INT):
+            options.append("bag")
+        if m.writable(BAG):
+            options += ["mutate_bag", "mutate_bag", "alias_bag"]
         if m.writable(INT) and depth == 0 and c.chance(20):
             options.append("global_func")
         if m.kinds and depth == 0 and c.chance(40):
@@ -265,6 +277,60 @@ class Generator:
             options.append(f"{target}.v = len({self.c.pick(self.model.of(LIST))})")
         return self.c.pick(options)
 
+    def _chain_list(self, depth: int) -> str:
+        first, second = self.c.pick(NAMES[LIST]), self.c.pick(NAMES[LIST])
+        source = self.c.pick(self.model.of(LIST))
+        self._bind(first, LIST)
+        self._bind(second, LIST)
+        return f"{first} = {second} = list({source})"  # two names, one list
+
+    def _swap(self, depth: int) -> str:
+        first, second = self.c.pick(self.model.writable(INT)), self.c.pick(self.model.writable(INT))
+        return f"{first}, {second} = {second}, {first}"
+
+    def _aug_item(self, depth: int) -> str:
+        return f"{self.c.pick(self.model.writable(DICT))}['k'] += {self.c.integer(1, 3)}"
+
+    def _suppress(self, depth: int) -> str:
+        # Bound only when the key is there: known afterwards only if it was already an int.
+        name, source = self.c.pick(NAMES[INT]), self.c.pick(self.model.writable(DICT))
+        if self.model.kinds.get(name) != INT:
+            self.model.kinds.pop(name, None)
+        return (
+            f"import contextlib\n\nwith contextlib.suppress(KeyError):\n    {name} = {source}['q']"
+        )
+
+    def _match(self, depth: int) -> str:
+        name, source = self.c.pick(NAMES[INT]), self.c.pick(self.model.of(LIST))
+        self._bind(name, INT)
+        return (
+            f"match {source}:\n    case [first, *_]:\n        {name} = first\n"
+            f"    case _:\n        {name} = 0"
+        )
+
+    def _bag(self, depth: int) -> str:
+        name, start = self.c.pick(NAMES[BAG]), self.c.pick(self.model.of(INT))
+        self._bind("Bag", FUNC)  # a class: never printed (its repr names its module)
+        self._bind(name, BAG)
+        return (
+            "class Bag:\n    def __init__(self, first):\n        self.items = [first]\n\n"
+            "    def add(self, v):\n        self.items.append(v)\n        return len(self.items)\n"
+            f"\n\n{name} = Bag({start})"
+        )
+
+    def _mutate_bag(self, depth: int) -> str:
+        target = self.c.pick(self.model.writable(BAG))
+        if self.c.chance(50):
+            name, value = self.c.pick(NAMES[INT]), self.int_expr()
+            self._bind(name, INT)
+            return f"{name} = {target}.add({value})"
+        return f"{target}.add({self.c.integer(0, 3)})"
+
+    def _alias_bag(self, depth: int) -> str:
+        name, source = self.c.pick(NAMES[BAG]), self.c.pick(self.model.writable(BAG))
+        self._bind(name, BAG)
+        return f"{name} = {source}"
+
     def _print(self, depth: int) -> str:
         shown = [n for n, k in self.model.kinds.items() if k != FUNC]
         if not shown:
@@ -272,6 +338,8 @@ class Generator:
         name = self.c.pick(shown)
         if self.model.kinds[name] == DICT:
             return f"print(sorted({name}.items()))"
+        if self.model.kinds[name] == BAG:
+            return f"print({name!r}, {name}.items)"  # its repr would show an address
         return f"print({name!r}, {name})"
 
     def _func(self, depth: int) -> str:

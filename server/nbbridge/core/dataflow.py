@@ -207,9 +207,12 @@ class _Pass:
             state.may.update(kinds)
             state.must.update(facts.must)
             state.kinds.update(kinds)  # keeps first-binding order: outputs are listed in it
+        if state.undone:
+            state.undone.difference_update(facts.must)
         if facts.unbound:
             # Maybe deleted: whatever an earlier cell bound, the name may be gone at the end.
             state.must.difference_update(facts.unbound)
+            state.undone.update(facts.unbound)
         if assigned:
             for name in sorted(assigned):
                 self._bind(state, unit, name, "value", True)

@@ -114,7 +114,13 @@ class ControlFlow(ast.NodeVisitor):
             self.visit(item.context_expr)
             if item.optional_vars is not None:
                 self.visit(item.optional_vars)
+        # The body runs, but a context manager may swallow an exception raised in it
+        # (`contextlib.suppress`, `pytest.raises`): what the body binds after that point is
+        # bound only maybe, as after a `try` whose handler does nothing.
+        before = self.state
+        self.state = before.copy()
         self._block(node.body, conditional=False)
+        self.state = FlowState.merge([self.state, _partly(before, self.state)])
 
     visit_AsyncWith = visit_With  # type: ignore[assignment]
 
@@ -127,11 +133,7 @@ class ControlFlow(ast.NodeVisitor):
         outcomes = [self.state]
         for handler in node.handlers:
             # A handler may start after any part of the body ran.
-            start = before.copy()
-            start.may |= after_body.may
-            start.kinds.update(after_body.kinds)
-            start.funcs.update(after_body.funcs)
-            self.state = start
+            self.state = _partly(before, after_body)
             if handler.type is not None:
                 self.visit(handler.type)
             if handler.name:
@@ -193,3 +195,14 @@ def _bound_in(body: list[ast.stmt]) -> set[str]:
             elif isinstance(node, (ast.Import, ast.ImportFrom)):
                 names.update((a.asname or a.name).split(".")[0] for a in node.names)
     return names
+
+
+def _partly(before: FlowState, after: FlowState) -> FlowState:
+    """The state where a block that led from ``before`` to ``after`` may have stopped part-way
+    (an exception): what it binds is maybe bound, what it deletes maybe unbound."""
+    state = before.copy()
+    state.may |= after.may
+    state.kinds.update(after.kinds)
+    state.funcs.update(after.funcs)
+    state.undone |= after.undone
+    return state

@@ -112,7 +112,8 @@ def resolve(
         shape.maybe[step] = [
             n
             for n in state.kinds
-            if n not in state.must and not (n in state.may and n in state.reads)
+            if n not in state.must
+            and not (n in state.may and n in state.reads and n not in state.undone)
         ]
     shape.problems += _maybe_unbound_problems(maybe_reads, flow)
     for step, metrics in extra_outputs.items():
@@ -182,7 +183,10 @@ def _resolve_read(
     shape.edges.setdefault((source, state.name), []).append(name)
     wanted[source].add(name)
     _passthrough(shape, binder, name, wanted, flow)
-    if not binder.must and name not in binder.scope.reads and maybe_reads is not None:
+    # A producer that reads the name hands on the earlier value when it binds none, unless
+    # it may have deleted that value.
+    handed_on = name in binder.scope.reads and name not in binder.scope.undone
+    if not binder.must and not handed_on and maybe_reads is not None:
         maybe_reads.setdefault((source, name), []).append((state, site))
 
 

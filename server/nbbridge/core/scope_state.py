@@ -62,6 +62,9 @@ class ScopeState:
     entry: dict[str, Binder | None] = field(default_factory=dict)
     passthrough: set[str] = field(default_factory=set)
     deleted: set[str] = field(default_factory=set)
+    # Names a cell may have deleted (on some path) and no later cell surely bound again: the
+    # value the step was handed may be gone at its end.
+    undone: set[str] = field(default_factory=set)
     published: set[str] = field(default_factory=set)
     last_cell: CellUnit | None = None
     # For the checks of what a step function would do differently from the notebook:

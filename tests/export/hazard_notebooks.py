@@ -270,6 +270,26 @@ REFUSED = {
         "notebook-only-name",
         "c0",
     ),
+    # `show` runs after `grow` changes xs through its alias `view`; the notebook's saw [1].
+    "after-reorder-through-an-alias": (
+        nb(
+            ("xs = [1]\nview = xs", "step:make"),
+            ("print(xs)", "step:show", "after:grow"),
+            ("view.append(2)", "step:grow"),
+        ),
+        "after-reorder",
+        "c1",
+    ),
+    # `use` runs before `grow`, which comes first in the notebook: it would miss the change.
+    "after-moves-a-reader-before-a-change-it-saw": (
+        nb(
+            ("xs = [1]\nview = xs", "step:make"),
+            ("view.append(2)", "step:grow", "after:use"),
+            ("print(xs)", "step:use"),
+        ),
+        "after-reorder",
+        "c2",
+    ),
     "step-below-a-test-runs-before-one-above-it": (
         nb(
             ("ys = [1]", "step:load"),

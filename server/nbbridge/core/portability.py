@@ -13,14 +13,11 @@ differently (DESIGN.md §3: when unsure, refuse):
 * a function defined in a step uses ``global``, or is called where one of its globals is bound
   differently than in its own step (in the package it is a closure over its step's values);
 * IPython-only names (``display``, ``get_ipython``, ``In``, ``Out``) and ``__name__``;
-* an ``after:`` tag that makes a step run after one that, later in the notebook, changes in
-  place a value the first step reads;
 * two imports of one name that mean different things (hoisting keeps only one);
 * a test cell between two cells of a step reading a value the rest of the step changes (the
-  exported test sees the step's outputs as the step ends);
-* an ``after:`` tag that runs a step standing below a test cell before the steps above it, when
-  that step changes in place a value the test reads (the exported test takes its values once
-  the steps above it have run).
+  exported test sees the step's outputs as the step ends).
+
+Reorderings by ``after:`` tags are checked in :mod:`.reordering`.
 """
 
 from __future__ import annotations
@@ -48,11 +45,9 @@ __all__ = [
     "library_globals",
     "library_shadowed",
     "notebook_only",
-    "reorder_problems",
     "reorders_or_splits",
     "shadow_problems",
     "test_mid_step_problems",
-    "test_reorder_problems",
 ]
 
 _WHY_NOTEBOOK_ONLY = {
@@ -172,39 +167,6 @@ def shadow_problems(flow: Dataflow) -> list[Problem]:
     return problems
 
 
-def reorder_problems(
-    flow: Dataflow,
-    order: list[str],
-    sources: dict[str, dict[str, str | None]],
-    structure: Structure,
-) -> list[Problem]:
-    """``after:`` tags that run a step after a later notebook step which changes in place a
-    value the first step reads: the notebook's step saw the value before that change."""
-    if order == [plan.name for plan in structure.steps]:
-        return []  # run in notebook order: nothing moved before a later step
-    position = {plan.name: i for i, plan in enumerate(structure.steps)}
-    ran = {name: i for i, name in enumerate(order)}
-    problems = []
-    for reader, state in flow.steps.items():
-        for other, changer in flow.steps.items():
-            if not (position[reader] < position[other] and ran[other] < ran[reader]):
-                continue
-            for name in sorted(changer.changed.intersection(sources[reader])):
-                if name not in sources[other] or sources[other][name] != sources[reader][name]:
-                    continue  # not the same object
-                site = state.reads[name]
-                message = (
-                    f"step {reader!r} runs after step {other!r} (after: tags), but comes "
-                    f"before it in the notebook; {other!r} changes {name!r} in place, so the "
-                    f"exported {reader!r} would see the change the notebook's did not; move "
-                    f"the cells of {reader!r} below {other!r}, or copy {name} in {other!r}"
-                )
-                problems.append(
-                    make_problem("error", "after-reorder", message, site.cell.cell_id, site.line)
-                )
-    return problems
-
-
 @functools.lru_cache(maxsize=4096)
 def _import_meanings(statement: str) -> dict[str, tuple[object, ...]]:
     """What each name an import statement binds means (cached: callers only read it)."""
@@ -315,46 +277,6 @@ def test_mid_step_problems(
                     f"{later[0].cell_id}"
                 )
                 problems.append(make_problem("error", "test-mid-step", message, cell_id))
-    return problems
-
-
-def test_reorder_problems(
-    test_reads: dict[str, dict[str, str | None]],
-    flow: Dataflow,
-    order: list[str],
-    sources: dict[str, dict[str, str | None]],
-    structure: Structure,
-) -> list[Problem]:
-    """A step standing below a test cell that, through ``after:`` tags, runs before a step
-    standing above it, and changes in place a value the test reads from a step: the notebook's
-    test saw the value before that change, the exported one (taken once every step above it has
-    run) would see it after."""
-    if order == [plan.name for plan in structure.steps]:
-        return []
-    ran = {name: i for i, name in enumerate(order)}
-    index = {unit.cell_id: unit.index for unit in structure.units}
-    problems = []
-    for cell_id, reads in test_reads.items():
-        at = index[cell_id]
-        above = [plan.name for plan in structure.steps if plan.cells[0].index < at]
-        if not above:
-            continue
-        taken = max(ran[name] for name in above)
-        for plan in structure.steps:
-            if plan.cells[0].index < at or ran[plan.name] > taken:
-                continue
-            changed = flow.steps[plan.name].changed
-            for name in sorted(n for n, step in reads.items() if step is not None):
-                if name not in changed or sources[plan.name].get(name, "") != reads[name]:
-                    continue  # not changed there, or not the same object
-                message = (
-                    f"this test cell reads {name!r} from step {reads[name]!r}; step "
-                    f"{plan.name!r}, below it in the notebook, runs earlier (after: tags) and "
-                    f"changes {name!r} in place, so the exported test would see the change the "
-                    f"notebook's did not; move the test cell below step {plan.name!r}, or copy "
-                    f"{name} in {plan.name!r}"
-                )
-                problems.append(make_problem("error", "test-reorder", message, cell_id))
     return problems
 
 

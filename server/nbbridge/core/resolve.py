@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from . import portability
+from . import portability, reordering
 from .dataflow import (
     DELETED,
     IMPORT,
@@ -138,9 +138,9 @@ def resolve(
     if acyclic:
         # Inside a cycle "no order between two steps" means nothing; the cycle is reported.
         _ambiguity_problems(shape, flow, names, successors)
-        shape.problems += portability.reorder_problems(flow, shape.order, shape.sources, structure)
-        shape.problems += portability.test_reorder_problems(
-            shape.test_reads, flow, shape.order, shape.sources, structure
+        shape.problems += reordering.reorder_problems(flow, shape.order, shape.sources, structure)
+        shape.problems += reordering.test_reorder_problems(
+            shape.test_reads, flow, shape.order, structure
         )
     return shape
 

@@ -69,6 +69,25 @@ SAME = {
         ("total = 1", "step:a"),
         ("del total\nif len('x') > 3:\n    total = 2\nscore = 5", "step:b"),
     ),
+    # A metric bound on some paths only, with no earlier value: not returned (a warning).
+    "metric-bound-on-some-paths": nb(
+        ("x = 1", "step:a"),
+        ("if x > 5:\n    score = 1\nprint(x)", "metrics"),
+    ),
+    "metric-deleted-then-maybe-bound-again": nb(
+        ("total = 1\nprint(total)", "step:a", "metrics"),
+        (
+            "del total\nimport contextlib\n\nwith contextlib.suppress(KeyError):\n    total = {}['q']",
+        ),
+    ),
+    # `b` deletes the value it was handed, then may bind it again in a later cell.
+    "input-deleted-then-maybe-bound-in-a-later-cell": nb(
+        ("total = 1", "step:a"),
+        ("del total", "step:b"),
+        (
+            "import contextlib\n\nwith contextlib.suppress(KeyError):\n    total = {}['q']\nprint('b')",
+        ),
+    ),
     "redefinition-reordered-by-after": nb(
         ("x = 1\nprint('a', x)", "step:a", "after:b"),
         ("x = 2\nprint('b', x)", "step:b"),
@@ -299,6 +318,22 @@ REFUSED = {
         ),
         "test-reorder",
         "c2",
+    ),
+    "test-mid-step-through-chained-assignment": (
+        nb(("ys = outputs = [1]", "step:a"), ("assert outputs == [1]", "test"), ("ys.append(2)",)),
+        "test-mid-step",
+        "c1",
+    ),
+    "test-mid-step-through-a-name-assigned-to-itself": (
+        nb(
+            ("o = [1]\nbox = o", "step:a"),
+            ("box = box", "step:b"),
+            ("n = 1", "step:c"),
+            ("assert o == [1]", "test"),
+            ("box.append(2)",),
+        ),
+        "test-mid-step",
+        "c3",
     ),
     "test-cell-between-cells-of-a-step": (
         nb(("xs = [1]\nys = xs", "step:a"), ("assert ys == [1]", "test"), ("xs.append(2)",)),

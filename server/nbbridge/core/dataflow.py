@@ -259,11 +259,12 @@ class _Pass:
                 state.cell_changes[unit.cell_id] = in_place | assigned
         if not state.publish:
             return
+        new = facts.aliases or {}
         for name in (*facts.kinds, *facts.deleted):
-            if name in aliases.roots:
+            if name in aliases.roots and name not in new:
                 aliases.forget(name)
-        for name, roots in (facts.aliases or {}).items():
-            aliases.bind(name, roots)
+        for name, roots in new.items():
+            aliases.bind(name, roots)  # reads the old roots first: `box = box`
 
     def _expand(
         self,
@@ -404,3 +405,4 @@ class _Pass:
         state.must.discard(name)
         state.may.discard(name)
         state.deleted.add(name)
+        state.undone.add(name)  # whatever the step was handed as `name` is gone

@@ -298,10 +298,12 @@ class _Flow(ControlFlow):
         for target in node.targets:
             self.visit(target)
         roots = alias_roots(value, self._aliases)
-        if roots:
-            for target in node.targets:
-                if isinstance(target, ast.Name) and target.id not in roots:
-                    self._aliases[target.id] = roots
+        named = [target.id for target in node.targets if isinstance(target, ast.Name)]
+        if roots or len(named) > 1:
+            for name in named:
+                # `a = b = []`: one object under both names; `box = box` (a name among its
+                # own roots) keeps whatever the name referred to before.
+                self._aliases[name] = roots | frozenset(named)
 
     def visit_For(self, node: ast.For | ast.AsyncFor) -> None:
         if isinstance(node, ast.AsyncFor):

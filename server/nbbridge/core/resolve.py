@@ -69,7 +69,9 @@ def resolve(
         order=[],
         test_reads={},
     )
-    wanted: dict[str, set[str]] = {n: set(extra_outputs.get(n, ())) for n in names}
+    # What later steps and test cells read of each step (metrics are added below, unless they
+    # may be unbound when their step ends).
+    wanted: dict[str, set[str]] = {n: set() for n in names}
     undefined: list[tuple[ScopeState, str, ReadSite, Binder | None]] = []
     maybe_reads: dict[tuple[str, str], list[tuple[ScopeState, ReadSite]]] = {}
     for state in flow.steps.values():
@@ -108,13 +110,16 @@ def resolve(
                 shape.problems.append(_not_literal(state, name, state.reads[name], binder))
     for step, state in flow.steps.items():
         shape.unhoisted[step] = frozenset(state.local_names(state.hoisted))
-        shape.outputs[step] = [n for n in state.kinds if n in wanted[step] and n in state.may]
         shape.maybe[step] = [
             n
             for n in state.kinds
             if n not in state.must
             and not (n in state.may and n in state.reads and n not in state.undone)
         ]
+        # A metric that may be unbound is not returned (a warning below says so); one a later
+        # step reads is returned all the same, and the maybe-unbound check above covers it.
+        wanted[step].update(set(extra_outputs.get(step, ())).difference(shape.maybe[step]))
+        shape.outputs[step] = [n for n in state.kinds if n in wanted[step] and n in state.may]
     shape.problems += _maybe_unbound_problems(maybe_reads, flow)
     for step, metrics in extra_outputs.items():
         for name in sorted(set(metrics).intersection(shape.maybe[step])):

@@ -119,8 +119,9 @@ class AliasMap:
                 held.discard(name)
 
     def bind(self, name: str, roots: frozenset[str]) -> None:
-        self.forget(name)
+        # Roots first: `box = box` keeps what box referred to.
         further = [self.roots.get(r, frozenset()) for r in roots]
+        self.forget(name)
         self.roots[name] = full = roots.union(*further) - {name}
         for root in full:
             self.holders.setdefault(root, set()).add(name)

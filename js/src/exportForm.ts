@@ -3,6 +3,7 @@
  * request the form stands for. No DOM here, so the rules read in one place.
  */
 import type { ExportRequest } from './api';
+import { LOWER_IDENTIFIER, PYTHON_KEYWORDS } from './pythonNames';
 
 /** Where the package goes beside itself: the package alone, or with a DVC pipeline. */
 export type ExportTarget = 'package' | 'dvc';
@@ -25,17 +26,8 @@ export interface IFormErrors {
   outputDir: string | null;
 }
 
-// Python's keywords: an import name cannot be one. (Names that shadow the standard library are
-// refused by the server, which knows its Python's module list; that message lands on the field.)
-const KEYWORDS = new Set(
-  (
-    'False None True and as assert async await break class continue def del elif else except ' +
-    'finally for from global if import in is lambda nonlocal not or pass raise return try ' +
-    'while with yield'
-  ).split(' ')
-);
-
-const IDENTIFIER = /^[a-z_][a-z0-9_]*$/;
+// Names that shadow the standard library are refused by the server, which knows its Python's
+// module list; that message lands on the field.
 
 function basename(path: string): string {
   const parts = path.split('/');
@@ -55,7 +47,7 @@ export function defaultPackageName(notebookPath: string): string {
       .toLowerCase()
       .replace(/[^0-9a-z]+/g, '_')
       .replace(/^_+|_+$/g, '') || 'pipeline';
-  if (/^[0-9]/.test(name) || KEYWORDS.has(name)) {
+  if (/^[0-9]/.test(name) || PYTHON_KEYWORDS.has(name)) {
     name = `nb_${name}`;
   }
   return name;
@@ -74,10 +66,10 @@ export function packageNameError(name: string): string | null {
   if (!value) {
     return 'Give the package a name.';
   }
-  if (!IDENTIFIER.test(value)) {
+  if (!LOWER_IDENTIFIER.test(value)) {
     return 'Use a lowercase Python identifier: letters, digits and _, not starting with a digit.';
   }
-  if (KEYWORDS.has(value)) {
+  if (PYTHON_KEYWORDS.has(value)) {
     return `"${value}" is a Python keyword.`;
   }
   return null;

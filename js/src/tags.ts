@@ -4,6 +4,7 @@
  * Nothing here touches JupyterLab: the cell badges, the picker and the commands all read a
  * notebook through `cellStepInfos`, and write through `stepEdits.ts`.
  */
+import { LOWER_IDENTIFIER, PYTHON_KEYWORDS, SOFT_KEYWORDS } from './pythonNames';
 
 /** A tag that starts a step: `step:NAME` (Kale's `block:NAME` is read the same way). */
 export const STEP_PREFIX = 'step:';
@@ -14,15 +15,6 @@ export const AFTER_PREFIX = 'after:';
 export const EXCLUSIVE_ROLES = ['parameters', 'export', 'test', 'skip'] as const;
 export type ExclusiveRole = (typeof EXCLUSIVE_ROLES)[number];
 
-// Python keywords and soft keywords a step name must not be: it becomes a function name.
-const PYTHON_KEYWORDS = new Set([
-  'false', 'none', 'true', 'and', 'as', 'assert', 'async', 'await', 'break', 'class',
-  'continue', 'def', 'del', 'elif', 'else', 'except', 'finally', 'for', 'from', 'global', 'if',
-  'import', 'in', 'is', 'lambda', 'nonlocal', 'not', 'or', 'pass', 'raise', 'return', 'try',
-  'while', 'with', 'yield', 'match', 'case', 'type'
-]);
-
-const STEP_NAME = /^[a-z_][a-z0-9_]*$/;
 // `%%step NAME [--after A,B]` on a cell's first line is the same as a `step:NAME` tag.
 const STEP_MAGIC = /^%%step[ \t]+([A-Za-z_][A-Za-z0-9_]*)/;
 
@@ -35,10 +27,11 @@ export function stepNameError(name: string): string | null {
   if (name === '') {
     return 'Type a step name.';
   }
-  if (!STEP_NAME.test(name)) {
+  if (!LOWER_IDENTIFIER.test(name)) {
     return 'Use a lowercase Python identifier: a–z, 0–9 and _, not starting with a digit.';
   }
-  if (PYTHON_KEYWORDS.has(name)) {
+  // A step becomes a function: soft keywords are refused too.
+  if (PYTHON_KEYWORDS.has(name) || SOFT_KEYWORDS.has(name)) {
     return `"${name}" is a Python keyword.`;
   }
   return null;

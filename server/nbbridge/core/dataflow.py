@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from . import portability
+from . import closures, portability
 from .facts import CellFacts
 from .flow import Read
 from .model import Problem
@@ -20,7 +20,6 @@ from .scope_state import (
     DELETED,
     IMPORT,
     LIBRARY_NAME,
-    MODULE_LEVEL,
     PARAM,
     STEP_VALUE,
     AliasMap,
@@ -280,7 +279,9 @@ class _Pass:
         via, info = read.name, function.info
         for name in (*info.free, *info.mutates):
             if function.scope is not None and function.scope is not state:
-                self._check_view(state, unit, read, function, name)
+                problem = closures.check_call(self.binders, state, unit, read, function, name)
+                if problem is not None:
+                    self._report([problem])
             if name in read.must:
                 continue
             self._note_read(state, unit, name, read.line, name in read.may, via)
@@ -301,47 +302,9 @@ class _Pass:
         for free, line in (*info.free.items(), *info.mutates.items()):
             if free in state.may or free == name or free in views:
                 continue
-            views[free] = self._view(state, free)
+            views[free] = closures.view(self.binders, state, free)
             self._note_read(state, unit, free, line, True, name, closure=True)
         return StepFunction(info, False, state, views)
-
-    def _view(self, state: ScopeState, name: str) -> object:
-        """What ``name`` is bound to as seen from ``state``, comparable between steps: the step
-        holding its value, ``(kind, cell)`` for a parameter, or :data:`MODULE_LEVEL` for what
-        the exported steps module itself holds (imports, library names, builtins)."""
-        binder = self.binders.get(name)
-        if binder is not None and binder.scope is state:
-            binder = state.entry.get(name)
-        if binder is None or binder.kind is IMPORT or binder.kind is LIBRARY_NAME:
-            return MODULE_LEVEL
-        if binder.scope is not None:
-            return binder.scope
-        return (binder.kind, binder.cell.cell_id)
-
-    def _check_view(
-        self, state: ScopeState, unit: CellUnit, read: Read, function: StepFunction, name: str
-    ) -> None:
-        """A step calling another step's function: exported, the function is a closure in its
-        own step, so each global it reads must be bound as it was there."""
-        owner = function.scope
-        assert owner is not None
-        if name in owner.may and owner.kinds.get(name) != IMPORT:
-            expected: object = owner  # the closure sees its step's local
-        else:
-            expected = function.views.get(name, MODULE_LEVEL)
-        facts = unit.parse.facts
-        assert facts is not None
-        # A cell binding the name anywhere may call the function again after binding it (only
-        # the first read of a name in a cell is seen here), so that counts too.
-        if name in facts.local:
-            actual: object = state
-        elif name in read.must or name in read.may or name in state.may:
-            kind = facts.kinds.get(name) if name in facts.kinds else state.kinds.get(name)
-            actual = MODULE_LEVEL if kind == IMPORT else state  # hoisted, or this step's own
-        else:
-            actual = self._view(state, name)
-        if actual != expected:  # steps compare by identity, parameters by (kind, cell)
-            self._report([portability.function_global(state, unit, read, owner.name, name)])
 
     def _note_read(
         self,

@@ -16,6 +16,7 @@ from .facts import CellFacts, Read
 from .flow_control import ControlFlow, FlowState
 from .mutation import alias_roots, call_mutates, is_display_call, iteration_roots, root_name
 from .scopes import FuncInfo, analyze_class, analyze_function, target_names
+from .toplevel_rules import TopLevelRules
 
 __all__ = ["CellFacts", "Read", "cell_facts"]
 
@@ -58,7 +59,7 @@ def cell_facts(tree: ast.Module, line_offset: int = 0) -> CellFacts:
     )
 
 
-class _Flow(ControlFlow):
+class _Flow(TopLevelRules, ControlFlow):
     def __init__(self, line_offset: int) -> None:
         self.offset = line_offset
         self._state = FlowState()
@@ -156,17 +157,6 @@ class _Flow(ControlFlow):
         if name not in state.must:
             self.mutated.setdefault(name, line)
 
-    def _problem(self, node: ast.AST, message: str) -> None:
-        self.problems.append(("syntax-error", f"syntax error: {message}", self._line(node)))
-
-    def _await_problem(self, node: ast.AST, what: str) -> None:
-        message = (
-            f"{what} at the top level of a cell runs in IPython, but an exported step is a plain "
-            "function, where it is a syntax error; put the code in an async function and run it "
-            "with asyncio.run(...)"
-        )
-        self.problems.append(("top-level-await", message, self._line(node)))
-
     # --- expressions -----------------------------------------------------------------------
 
     def visit_Name(self, node: ast.Name) -> None:
@@ -188,10 +178,6 @@ class _Flow(ControlFlow):
         for value in node.values[1:]:
             self.visit(value)
         self._conditional -= 1
-
-    def visit_Await(self, node: ast.Await) -> None:
-        self._await_problem(node, "`await`")
-        self.generic_visit(node)
 
     def visit_NamedExpr(self, node: ast.NamedExpr) -> None:
         self.visit(node.value)
@@ -244,12 +230,6 @@ class _Flow(ControlFlow):
 
     def visit_DictComp(self, node: ast.DictComp) -> None:
         self._comprehension(node, [node.key, node.value])
-
-    def visit_Yield(self, node: ast.Yield | ast.YieldFrom) -> None:
-        self._problem(node, "'yield' outside function")
-        self.generic_visit(node)
-
-    visit_YieldFrom = visit_Yield  # type: ignore[assignment]
 
     # --- definitions -----------------------------------------------------------------------
 
@@ -379,23 +359,6 @@ class _Flow(ControlFlow):
     def visit_AsyncWith(self, node: ast.AsyncWith) -> None:
         self._await_problem(node, "`async with`")
         self.visit_With(node)
-
-    def visit_Global(self, node: ast.Global) -> None:
-        """``global`` at the top level of a cell changes nothing."""
-
-    def visit_Nonlocal(self, node: ast.Nonlocal) -> None:
-        self._problem(node, "nonlocal declaration not allowed at module level")
-
-    def visit_Return(self, node: ast.Return) -> None:
-        self._problem(node, "'return' outside function")
-        self.generic_visit(node)
-
-    def visit_Break(self, node: ast.Break | ast.Continue) -> None:
-        if not self._loop_depth:
-            keyword = "break" if isinstance(node, ast.Break) else "continue"
-            self._problem(node, f"'{keyword}' outside loop")
-
-    visit_Continue = visit_Break  # type: ignore[assignment]
 
 
 def _deleted_names(target: ast.expr) -> list[ast.Name]:

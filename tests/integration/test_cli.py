@@ -92,6 +92,28 @@ def test_dag_shows_problems_but_succeeds(undefined):
     assert "undefined-name" in result.stdout
 
 
+def test_nbformat3_notebooks_are_upgraded_as_jupyterlab_upgrades_them(tmp_path, notebooks):
+    """dag, check and export read an nbformat 3 file converted in memory (nbformat's own
+    converter), and never rewrite it."""
+    import nbformat
+
+    path = tmp_path / "old.ipynb"
+    nbformat.write(notebooks.build(*notebooks.PIPELINE), str(path), version=3)
+    on_disk = path.read_bytes()
+    assert json.loads(on_disk)["nbformat"] == 3
+    dag = nbbridge("dag", path, "--json")
+    assert dag.returncode == 0, dag.stderr
+    assert [s["name"] for s in json.loads(dag.stdout)["steps"]] == ["load", "train", "report"]
+    check = nbbridge("check", path)
+    assert check.returncode == 0, check.stderr
+    assert check.stdout.strip() == "No problems."
+    out = tmp_path / "pkg"
+    export = nbbridge("export", path, "-o", out, "--name", "oldnb")
+    assert export.returncode == 0, export.stderr
+    assert "def report_step(total):" in (out / "src/oldnb/steps.py").read_text()
+    assert path.read_bytes() == on_disk
+
+
 def test_check_clean_notebook_exits_0(tiny):
     result = nbbridge("check", tiny)
     assert result.returncode == 0, result.stderr
@@ -144,6 +166,7 @@ def test_directory_exits_2(tmp_path):
     [
         (b"{not json", ["broken.ipynb", "JSON"]),
         (b"", ["broken.ipynb", "JSON"]),
+        # nbformat 3 is converted, but this one has no metadata: nbformat cannot convert it.
         (b'{"nbformat": 3, "nbformat_minor": 0, "worksheets": []}', ["nbformat 3"]),
         (b'{"nbformat": 4, "nbformat_minor": 5, "metadata": {}, "cells": 7}', ["cells"]),
         (b'{"x": "\xe9"}', ["UTF-8"]),

@@ -76,6 +76,22 @@ async def test_pipeline_by_unsaved_content(jp_fetch, notebooks):
     assert_is_tiny_pipeline(pipeline)
 
 
+async def test_nbformat3_notebooks_are_upgraded_saved_or_unsaved(jp_fetch, jp_root_dir, notebooks):
+    import nbformat
+
+    old = notebooks.build(*notebooks.PIPELINE)
+    nbformat.write(old, str(jp_root_dir / "old.ipynb"), version=3)
+    by_path = pipeline_of(*await post(jp_fetch, {"path": "old.ipynb"}))
+    unsaved = json.loads(nbformat.writes(old, version=3))
+    by_content = pipeline_of(*await post(jp_fetch, {"notebook": unsaved}))
+    for pipeline in (by_path, by_content):
+        assert [s.name for s in pipeline.steps] == ["load", "train", "report"]
+        assert not pipeline.has_errors, pipeline.problems
+    # nbformat 3 has no cell ids: they are cell-<index>, the same at every read.
+    assert by_path.steps == by_content.steps
+    assert by_path.steps[0].cell_ids == ["cell-3"]
+
+
 async def test_unsaved_content_wins_over_the_saved_file(jp_fetch, jp_root_dir, notebooks):
     # The front end sends what the user typed; it must be analysed, not the file on disk.
     notebooks.write(jp_root_dir / "tiny.ipynb", *notebooks.PIPELINE)
@@ -151,7 +167,11 @@ _CODE = {"cell_type": "code", "metadata": {}, "outputs": [], "execution_count": 
 BAD_NOTEBOOKS = {
     "cells-not-list": (_nb(cells="x"), "cells", ["cells"]),
     "no-nbformat": ({"cells": []}, None, ["nbformat"]),
-    "nbformat-3": (_nb(nbformat=3), "nbformat", ["nbformat 3"]),
+    "nbformat-3-unconvertible": (
+        {"nbformat": 3, "metadata": {}, "worksheets": [{"cells": [7]}]},
+        "nbformat",
+        ["nbformat 3"],
+    ),
     "cell-not-object": (_nb(cells=[5]), "cells[0]", ["cells[0]"]),
     "cell-missing-source": (_nb(cells=[{**_CODE, "id": "a"}]), None, ["source"]),
     "duplicate-ids": (

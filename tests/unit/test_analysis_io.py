@@ -57,6 +57,12 @@ def test_existing_ids_are_kept(tmp_path):
         ("[]", "not a notebook", None),
         ('{"a": 1}', "not a Jupyter notebook", None),
         ('{"nbformat": 3, "nbformat_minor": 0, "worksheets": []}', "nbformat 3", "nbformat"),
+        (
+            '{"nbformat": 3, "metadata": {}, "worksheets": [{"cells": [7]}]}',
+            "nbformat 3",
+            "nbformat",
+        ),
+        ('{"nbformat": 0, "cells": []}', "nbformat 0 is not a known", "nbformat"),
         ('{"nbformat": "4", "cells": []}', "nbformat must be an integer", "nbformat"),
         ('{"nbformat": 5, "nbformat_minor": 0, "cells": []}', "newer than 4", "nbformat"),
         (
@@ -127,3 +133,63 @@ def test_load_notebook_json_checks_and_does_not_touch_the_input():
 def test_notebook_error_is_a_value_error():
     error = NotebookError("broken", field="cells[0]")
     assert isinstance(error, ValueError) and str(error) == "broken" and error.field == "cells[0]"
+
+
+def _nbformat3_notebook():
+    """nbformat 3 on disk, as IPython 2 wrote it: worksheets, `input`, a heading cell, outputs
+    with `stream`, sources as lists of lines."""
+    return {
+        "nbformat": 3,
+        "nbformat_minor": 0,
+        "metadata": {"name": "old"},
+        "worksheets": [{"metadata": {}, "cells": [
+            {"cell_type": "heading", "level": 1, "metadata": {}, "source": ["Title"]},
+            {"cell_type": "code", "collapsed": False, "language": "python", "prompt_number": 1,
+             "metadata": {"tags": ["step:load"]}, "input": ["x = 1\n", "print(x)"],
+             "outputs": [{"output_type": "stream", "stream": "stdout", "text": ["1\n"]}]},
+            {"cell_type": "markdown", "metadata": {}, "source": ["Some *prose*"]},
+            {"cell_type": "code", "collapsed": False, "language": "python", "metadata": {},
+             "input": ["y = x + 1"], "outputs": []},
+        ]}],
+    }  # fmt: skip
+
+
+def test_nbformat3_notebooks_are_upgraded_in_memory(tmp_path):
+    path = _write(tmp_path, _nbformat3_notebook())
+    on_disk = path.read_bytes()
+    first, second = read_notebook(path), read_notebook(path)
+    assert first == second  # no random ids from the converter
+    assert (first["nbformat"], first["nbformat_minor"]) == (4, 5)
+    assert first["metadata"]["orig_nbformat"] == 3
+    assert [(c["cell_type"], c["id"]) for c in first["cells"]] == [
+        ("markdown", "cell-0"),
+        ("code", "cell-1"),
+        ("markdown", "cell-2"),
+        ("code", "cell-3"),
+    ]
+    assert first["cells"][0]["source"] == "# Title"
+    load = first["cells"][1]
+    assert load["source"] == "x = 1\nprint(x)" and load["execution_count"] == 1
+    assert load["outputs"] == [{"output_type": "stream", "name": "stdout", "text": "1\n"}]
+    assert path.read_bytes() == on_disk  # the file itself is never rewritten
+    pipeline = analyze(first)
+    assert [(s.name, s.cell_ids, s.inputs) for s in pipeline.steps] == [
+        ("load", ["cell-1", "cell-3"], [])
+    ]
+    assert pipeline.problems == []
+
+
+def test_nbformat3_in_memory_json_is_upgraded_and_left_untouched():
+    original = _nbformat3_notebook()
+    kept = copy.deepcopy(original)
+    loaded = load_notebook_json(original)
+    assert original == kept
+    assert [c["id"] for c in loaded["cells"]] == ["cell-0", "cell-1", "cell-2", "cell-3"]
+
+
+def test_nbformat2_notebooks_are_upgraded_too():
+    nb = {"nbformat": 2, "metadata": {}, "worksheets": [{"cells": [
+        {"cell_type": "code", "language": "python", "input": "z = 3", "outputs": []},
+    ]}]}  # fmt: skip
+    loaded = load_notebook_json(nb)
+    assert [(c["id"], c["source"]) for c in loaded["cells"]] == [("cell-0", "z = 3")]

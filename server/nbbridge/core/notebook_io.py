@@ -2,8 +2,9 @@
 
 Both entry points return a plain ``dict`` in nbformat 4's in-memory form (multi-line strings
 joined) with a deterministic ``id`` on every cell, or raise :class:`NotebookError` naming what is
-wrong. Ids are never random: a cell without one gets ``cell-<index>``, so analysing the same file
-twice reports the same cell ids.
+wrong. Older notebooks (nbformat 1-3) are upgraded in memory by nbformat's own converter, as
+JupyterLab does when it opens one. Ids are never random: a cell without one gets
+``cell-<index>``, so analysing the same file twice reports the same cell ids.
 """
 
 from __future__ import annotations
@@ -78,12 +79,8 @@ def _normalise(obj: Any, label: str) -> dict[str, Any]:
     if not isinstance(major, int) or isinstance(major, bool):
         raise NotebookError(f"{label}: nbformat must be an integer", field="nbformat")
     if major < _SUPPORTED_MAJOR:
-        raise NotebookError(
-            f"{label}: nbformat {major} notebooks are not supported; open and save it in "
-            "JupyterLab to convert it to nbformat 4",
-            field="nbformat",
-        )
-    if major > _SUPPORTED_MAJOR:
+        obj = _upgrade(obj, major, label)
+    elif major > _SUPPORTED_MAJOR:
         raise NotebookError(f"{label}: nbformat {major} is newer than 4", field="nbformat")
     cells = obj.get("cells")
     if not isinstance(cells, list):
@@ -101,6 +98,31 @@ def _normalise(obj: Any, label: str) -> dict[str, Any]:
         obj["nbformat_minor"] = 5
     _validate(obj, label)
     return obj
+
+
+def _upgrade(obj: dict[str, Any], major: int, label: str) -> dict[str, Any]:
+    """An older notebook converted in memory by nbformat's own converter, as JupyterLab does
+    when it opens one (the file is never rewritten)."""
+    if major not in nbformat.versions:
+        raise NotebookError(f"{label}: nbformat {major} is not a known version", field="nbformat")
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            old = nbformat.versions[major].to_notebook_json(obj, minor=obj.get("nbformat_minor"))
+            converted = nbformat.convert(old, _SUPPORTED_MAJOR)
+    except Exception as exc:  # nbformat's converters raise whatever they meet
+        raise NotebookError(
+            f"{label}: nbformat could not convert this nbformat {major} notebook to nbformat 4 "
+            f"({type(exc).__name__}: {exc})",
+            field="nbformat",
+        ) from None
+    upgraded: dict[str, Any] = json.loads(json.dumps(converted))
+    cells = upgraded.get("cells")
+    for cell in cells if isinstance(cells, list) else ():
+        if isinstance(cell, dict):
+            # The converter gives random ids; ids here are cell-<index>, the same every read.
+            cell.pop("id", None)
+    return upgraded
 
 
 def _rejoin(cell: dict[str, Any]) -> None:

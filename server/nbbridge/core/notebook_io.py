@@ -17,6 +17,7 @@ from typing import Any
 import nbformat
 
 from .errors import NotebookError
+from .text import clip
 
 __all__ = ["cell_source", "load_notebook_json", "read_notebook"]
 
@@ -47,7 +48,22 @@ def read_notebook(path: str | os.PathLike[str], label: str | None = None) -> dic
         raise NotebookError(
             f"{label}: not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})"
         ) from None
-    return _normalise(obj, label)
+    except RecursionError:
+        raise NotebookError(_too_deep(label)) from None
+    return _checked(obj, label)
+
+
+def _too_deep(label: str) -> str:
+    return f"{label}: nested too deeply to be a notebook (hundreds of levels of JSON arrays)"
+
+
+def _checked(obj: Any, label: str) -> dict[str, Any]:
+    # nbformat's schema check (and the converter) recurse into the document: a hostile file
+    # nested thousands of levels deep must be refused, not crash with RecursionError.
+    try:
+        return _normalise(obj, label)
+    except RecursionError:
+        raise NotebookError(_too_deep(label)) from None
 
 
 def load_notebook_json(obj: Any, label: str = "notebook") -> dict[str, Any]:
@@ -58,8 +74,10 @@ def load_notebook_json(obj: Any, label: str = "notebook") -> dict[str, Any]:
     try:
         copied = json.loads(json.dumps(obj, allow_nan=False))
     except (TypeError, ValueError) as exc:
-        raise NotebookError(f"{label}: not JSON data ({exc})") from None
-    return _normalise(copied, label)
+        raise NotebookError(f"{label}: not JSON data ({clip(str(exc))})") from None
+    except RecursionError:
+        raise NotebookError(_too_deep(label)) from None
+    return _checked(copied, label)
 
 
 def cell_source(cell: dict[str, Any]) -> str:
@@ -176,7 +194,7 @@ def _validate(obj: dict[str, Any], label: str) -> None:
     except nbformat.ValidationError as exc:
         field = _format_path(getattr(exc, "absolute_path", ()))
         where = f" at {field}" if field else ""
-        message = getattr(exc, "message", str(exc))
+        message = clip(getattr(exc, "message", str(exc)), 300)
         raise NotebookError(
             f"{label}: not a valid nbformat 4 notebook{where}: {message}", field=field or None
         ) from None

@@ -6,7 +6,17 @@ __all__ = ["ExecutionFailed", "ExportError", "HandEditedFiles"]
 
 
 class ExportError(ValueError):
-    """An export that cannot be done as asked (bad name, bad target folder, lint not clean)."""
+    """An export that cannot be done as asked (bad name, bad target folder, lint not clean).
+
+    ``field`` names the request field at fault when there is one (``package``, ``output_dir``).
+    """
+
+    field: str | None = None
+
+    def __init__(self, message: str, *, field: str | None = None) -> None:
+        super().__init__(message)
+        if field is not None:
+            self.field = field
 
 
 class HandEditedFiles(ExportError):

@@ -22,7 +22,7 @@ from .gen_code import imported_modules, init_module, lib_module, pipeline_module
 from .gen_meta import pyproject_toml, readme_md
 from .gen_params import main_module, params_module
 from .gen_tests import fingerprint_helper, golden_json, tests_module
-from .naming import check_package_name, default_package_name
+from .naming import check_package_name, default_package_name, unclashing_name
 from .plan import make_plan
 from .recorder import record_golden
 
@@ -79,9 +79,12 @@ def render_package(
     errors = [p for p in analysis.pipeline.problems if p.severity == "error"]
     if errors:
         raise PipelineRejected(errors)
-    name = check_package_name(package or analysis.default_exp or default_package_name(notebook))
+    modules = imported_modules(analysis.imports)
+    imported = {module.split(".")[0] for module in modules}
+    default = analysis.default_exp or unclashing_name(default_package_name(notebook), imported)
+    name = check_package_name(package or default, imported)
     plan = make_plan(analysis, name)
-    deps = resolve_dependencies(imported_modules(analysis.imports), own=[name])
+    deps = resolve_dependencies(modules, own=[name])
     golden = None
     if execute_in is not None:
         returns = {sp.step.name: list(sp.returns) for sp in plan.steps}

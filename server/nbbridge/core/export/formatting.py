@@ -74,6 +74,14 @@ def _ruff(package_root: Path, *args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
+def _scrubbed(text: str, package_root: Path) -> str:
+    # ruff names files by absolute path in some errors (a pyproject it cannot parse): the
+    # staging folder's path is the server's business, not the user's.
+    return text.replace(str(package_root.resolve()), "<package>").replace(
+        str(package_root), "<package>"
+    )
+
+
 def ruff_fix(package_root: Path) -> None:
     """Apply ruff's safe fixes (import sorting, unused imports) with the package's settings."""
     _ruff(package_root, "--fix", "--exit-zero")
@@ -88,9 +96,14 @@ def ruff_format(package_root: Path) -> None:
         text=True,
     )
     if done.returncode != 0:  # pragma: no cover - would mean nbbridge wrote bad Python
-        raise ExportError(f"ruff format failed on the generated package:\n{done.stderr}")
+        stderr = _scrubbed(done.stderr, package_root)
+        raise ExportError(f"ruff format failed on the generated package:\n{stderr}")
 
 
 def ruff_check(package_root: Path) -> list[str]:
     """What ruff still reports, one ``path:line:col: CODE message`` a line."""
-    return [line for line in _ruff(package_root).stdout.splitlines() if line.strip()]
+    done = _ruff(package_root)
+    if done.returncode == 2:  # ruff itself failed (not: it found something)
+        stderr = _scrubbed(done.stderr, package_root)
+        raise ExportError(f"ruff could not check the generated package:\n{stderr}")
+    return [line for line in done.stdout.splitlines() if line.strip()]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ast
 
+from .escaping import docstring_text
 from .plan import ExportPlan, StepPlan
 from .source_text import indent_code
 
@@ -57,7 +58,7 @@ def _imports_block(plan: ExportPlan, with_lib: bool) -> str:
 def lib_module(plan: ExportPlan) -> str:
     """``export`` cells and setup definitions, verbatim, with the notebook's imports."""
     cells = [c.body.rstrip() for c in plan.analysis.library if c.body.strip()]
-    header = f'"""Library code of {plan.analysis.pipeline.notebook}: exported cells, verbatim."""'
+    header = f'"""Library code of {docstring_text(plan.analysis.pipeline.notebook)}: exported cells, verbatim."""'
     body = "\n\n\n".join(cells)
     return f"{header}\n\n{_imports_block(plan, with_lib=False)}\n\n{body}\n"
 
@@ -90,7 +91,7 @@ def steps_module(plan: ExportPlan) -> str:
     functions = "\n\n\n".join(_step_function(sp, plan.parameter_types) for sp in plan.steps)
     names = ", ".join(f'"{sp.function}"' for sp in plan.steps)
     return (
-        f'"""Pipeline steps of {notebook}: one function per step, in pipeline order."""\n\n'
+        f'"""Pipeline steps of {docstring_text(notebook)}: one function per step, in pipeline order."""\n\n'
         f"{_imports_block(plan, with_lib=True)}\n\n__all__ = [{names}]\n\n\n{functions}\n"
     )
 
@@ -119,7 +120,7 @@ def pipeline_module(plan: ExportPlan) -> str:
     if _mutable_parameters(plan):
         copy_import = "import copy\n"
         copy_params = "\n    params = copy.deepcopy(params)  # steps may change list/dict values"
-    return f'''"""Run the steps of {plan.analysis.pipeline.notebook} in pipeline order."""
+    return f'''"""Run the steps of {docstring_text(plan.analysis.pipeline.notebook)} in pipeline order."""
 
 {copy_import}from collections.abc import Callable
 from typing import Any
@@ -158,7 +159,7 @@ def init_module(plan: ExportPlan) -> str:
     exported = ", ".join(f'"{n}"' for n in ["Params", "run", "run_steps", *functions])
     # A notebook of parameters, library and test cells only has no step to import.
     steps = f"from .steps import {', '.join(functions)}\n" if functions else ""
-    return f'''"""{plan.package}: the pipeline of {plan.analysis.pipeline.notebook}, exported by nbbridge."""
+    return f'''"""{plan.package}: the pipeline of {docstring_text(plan.analysis.pipeline.notebook)}, exported by nbbridge."""
 
 from .params import Params
 from .pipeline import run, run_steps

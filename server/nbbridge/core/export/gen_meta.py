@@ -6,6 +6,7 @@ import json
 
 from ..model import Parameter, Pipeline
 from .dependencies import Dependencies
+from .escaping import markdown_code, toml_string
 from .formatting import LINE_LENGTH, RUFF_RULES
 from .gen_params import python_literal
 from .naming import distribution_name
@@ -44,7 +45,7 @@ build-backend = "hatchling.build"
 [project]
 name = "{distribution_name(package)}"
 version = "{version}"
-description = "Pipeline exported by nbbridge from {notebook}"
+description = {toml_string(f"Pipeline exported by nbbridge from {notebook}")}
 requires-python = ">=3.10"
 dependencies = {_toml_list(deps.requirements)}
 
@@ -96,7 +97,7 @@ def readme_md(package: str, pipeline: Pipeline, deps: Dependencies) -> str:
     )
     return f"""# {distribution_name(package)}
 
-Exported by nbbridge from `{pipeline.notebook}`: one function per pipeline step.
+Exported by nbbridge from {markdown_code(pipeline.notebook)}: one function per pipeline step.
 Re-exporting replaces these files unless they were edited by hand (see `.nbbridge-export.json`).
 
 ## Steps

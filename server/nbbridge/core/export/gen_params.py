@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ..model import Parameter
+from .escaping import docstring_text
 
 __all__ = ["main_module", "params_module", "python_literal"]
 
@@ -28,7 +29,7 @@ def _field(parameter: Parameter) -> str:
 
 def params_module(parameters: list[Parameter], notebook: str) -> str:
     fields = "\n".join(_field(p) for p in parameters) or "    pass"
-    return f'''"""Parameters of the pipeline, from the parameters cell of {notebook}."""
+    return f'''"""Parameters of the pipeline, from the parameters cell of {docstring_text(notebook)}."""
 
 from dataclasses import dataclass, field
 

@@ -32,10 +32,12 @@ import yaml
 
 from ..analysis import analyze_detailed
 from ..model import Parameter, Problem
+from ..text import clip
 from . import dvc_stage
 from .errors import ExportError, HandEditedFiles
+from .escaping import yaml_comment_text
 from .exporter import ExportResult, export_package
-from .files import hand_edited
+from .files import hand_edited, inside, read_inside
 from .formatting import format_python
 from .plan import ExportPlan, StepPlan, make_plan
 
@@ -120,7 +122,7 @@ def dvc_yaml(plan: ExportPlan) -> str:
     for sp in plan.steps:
         params = sorted(name for name, source in sp.step.sources.items() if source is None)
         stages[sp.step.name] = _step_stage(sp, metric_names.get(sp.step.name, []), params)
-    header = _DVC_HEADER.format(notebook=plan.analysis.pipeline.notebook)
+    header = _DVC_HEADER.format(notebook=yaml_comment_text(plan.analysis.pipeline.notebook))
     return header + yaml.safe_dump({"stages": stages}, sort_keys=False, width=1000)
 
 
@@ -159,48 +161,51 @@ def merge_params(
 
 
 def _read_manifest(out_dir: Path) -> dict[str, Any]:
-    path = out_dir / DVC_MANIFEST
-    if not path.exists():
+    data = read_inside(out_dir, DVC_MANIFEST, "manifest")
+    if data is None:
         return {"files": {}, "params": {}}
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-        return {"files": dict(data["files"]), "params": dict(data["params"])}
+        parsed = json.loads(data)
+        return {"files": dict(parsed["files"]), "params": dict(parsed["params"])}
     except (ValueError, KeyError, TypeError) as exc:
-        raise ExportError(f"{path} is damaged ({exc}); remove it to export again") from exc
+        raise ExportError(f"{DVC_MANIFEST} is damaged ({exc}); remove it to export again") from None
 
 
 def _edited(out_dir: Path, manifest: dict[str, Any]) -> list[str]:
     """Guarded DVC files present but not as the last export wrote them (or not written by it)."""
-    return [
-        rel
-        for rel in _GUARDED
-        if (out_dir / rel).is_file()
-        and manifest["files"].get(rel) != _digest((out_dir / rel).read_bytes())
-    ]
+    edited = []
+    for rel in _GUARDED:
+        data = read_inside(out_dir, rel)
+        if data is not None and manifest["files"].get(rel) != _digest(data):
+            edited.append(rel)
+    return edited
 
 
 def _current_params(out_dir: Path, force: bool) -> dict[str, Any] | None:
-    path = out_dir / "params.yaml"
-    if not path.is_file():
+    # A symbolic link here is refused, not followed: its target's content would be copied in.
+    raw = read_inside(out_dir, "params.yaml") if out_dir.exists() else None
+    if raw is None:
         return None
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = yaml.safe_load(raw.decode("utf-8"))
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
         if force:
             return None
         raise ExportError(
-            f"{path} is not valid YAML ({exc}); fix it, or re-run with --force to rewrite it"
+            f"params.yaml is not valid YAML ({clip(str(exc))}); fix it, or re-run with --force "
+            "to rewrite it"
         ) from None
     if data is not None and not isinstance(data, dict):
         if force:
             return None
-        raise ExportError(f"{path} is not a mapping of parameter names to values")
+        raise ExportError("params.yaml is not a mapping of parameter names to values")
     return data or {}
 
 
 def _write_atomically(out_dir: Path, files: dict[str, str]) -> None:
+    targets = {rel: inside(out_dir, rel, "DVC file") for rel in files}  # all checked first
     for rel, text in files.items():
-        target = out_dir / rel
+        target = targets[rel]
         handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", dir=out_dir)
         with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
             stream.write(text)
@@ -229,7 +234,7 @@ def export_dvc(
     plan = make_plan(analyze_detailed(nb, notebook), result.package)
     parameters = plan.analysis.pipeline.parameters
     values, warnings = merge_params(parameters, current, manifest["params"])
-    params_text = _PARAMS_HEADER.format(notebook=notebook)
+    params_text = _PARAMS_HEADER.format(notebook=yaml_comment_text(notebook))
     params_text += yaml.safe_dump(values, sort_keys=False) if values else "{}\n"
     files = {"dvc.yaml": dvc_yaml(plan), "dvc_stage.py": stage_script(result.package)}
     # The defaults, not the values written: a value kept by hand must still differ next time.

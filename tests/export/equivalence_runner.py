@@ -85,7 +85,7 @@ def _tags(cell: dict[str, Any]) -> list[str]:
 def _snapshot(namespace: dict[str, Any]) -> dict[str, Any]:
     snap: dict[str, Any] = {}
     for name, value in namespace.items():
-        if name.startswith("__") or isinstance(value, types.ModuleType):
+        if name.startswith("__") and name != "__doc__" or isinstance(value, types.ModuleType):
             continue
         try:
             snap[name] = copy.deepcopy(value)
@@ -99,15 +99,27 @@ def _display(*objects: Any) -> None:
 
 
 # What IPython's namespace adds to a kernel's (the part these notebooks may touch).
-_IPYTHON_NAMES: dict[str, Any] = {"display": _display, "get_ipython": lambda: None}
+_IPYTHON_NAMES: dict[str, Any] = {
+    "display": _display,
+    "get_ipython": lambda: None,
+    "__doc__": "Automatically created module for IPython interactive environment",
+}
 
 
 def _run_cell(source: str, label: str, namespace: dict[str, Any]) -> None:
-    """Run one cell as IPython does, top-level ``await`` included."""
-    code = compile(source, label, "exec", flags=ast.PyCF_ALLOW_TOP_LEVEL_AWAIT)
-    result = eval(code, namespace)  # noqa: S307 - the test's own generated notebook
-    if inspect.iscoroutine(result):
-        asyncio.run(result)
+    """Run one cell as IPython does: each top-level statement compiled as a module of its own
+    (so a string statement sets ``__doc__``), a trailing expression evaluated for display
+    (nothing on stdout), top-level ``await`` included."""
+    body = ast.parse(source).body
+    flags = ast.PyCF_ALLOW_TOP_LEVEL_AWAIT
+    for index, node in enumerate(body):
+        if index == len(body) - 1 and isinstance(node, ast.Expr):
+            code = compile(ast.Expression(node.value), label, "eval", flags=flags)
+        else:
+            code = compile(ast.Module([node], type_ignores=[]), label, "exec", flags=flags)
+        result = eval(code, namespace)  # noqa: S307 - the test's own generated notebook
+        if inspect.iscoroutine(result):
+            result = asyncio.run(result)
 
 
 def run_notebook(nb: dict[str, Any]) -> NotebookRun:

@@ -13,6 +13,7 @@ from typing import Any
 from .cellparse import CellParse, parse_cell
 from .dataflow import run_dataflow
 from .detail import Analysis, CellCode, Metric, StepCode, TestCode
+from .docstrings import DOC
 from .model import Edge, LibraryItem, Parameter, Pipeline, Problem, Step
 from .parameters import extract_parameters
 from .problems import make_problem
@@ -113,7 +114,7 @@ class Analyzer:
             order=shape.order,
             library=[
                 LibraryItem.model_construct(
-                    cell_id=unit.cell_id, names=list(unit.parse.facts.kinds)
+                    cell_id=unit.cell_id, names=[n for n in unit.parse.facts.kinds if n != DOC]
                 )
                 for unit in structure.units
                 if unit.role == LIBRARY and unit.parse.facts is not None and unit.parse.facts.kinds
@@ -158,9 +159,12 @@ def _sorted_problems(problems: list[Problem], structure: Structure) -> list[Prob
     return sorted(problems, key=lambda p: (position.get(p.cell_id or "", -1), p.line or 0, p.code))
 
 
-def _cell_code(unit: CellUnit, keep: frozenset[str] = frozenset()) -> CellCode:
+def _cell_code(unit: CellUnit, keep: frozenset[str] = frozenset(), doc: bool = False) -> CellCode:
     parse = unit.parse
-    split = parse.split_keeping(keep) if keep else parse.export_split
+    # The library module keeps its own docstring (a step reading the library's __doc__ is
+    # refused); elsewhere a string that set __doc__ in the notebook sets it in the package.
+    doc = doc and unit.role != LIBRARY
+    split = parse.split_keeping(keep, doc) if keep or doc else parse.export_split
     defines = tuple(parse.facts.kinds) if parse.facts is not None else ()
     return CellCode(
         cell_id=unit.cell_id,
@@ -178,8 +182,10 @@ def _cell_code(unit: CellUnit, keep: frozenset[str] = frozenset()) -> CellCode:
 def _detail(
     pipeline: Pipeline, structure: Structure, shape: Shape, metrics: list[Metric]
 ) -> Analysis:
+    # Strings binding __doc__ are written as assignments only where the notebook uses it.
+    doc = any(DOC in unit.parse.code for unit in structure.units if unit.role != SKIP)
     cells = {
-        unit.cell_id: _cell_code(unit, shape.unhoisted.get(unit.step or "", frozenset()))
+        unit.cell_id: _cell_code(unit, shape.unhoisted.get(unit.step or "", frozenset()), doc)
         for unit in structure.units
     }
     by_name = {step.name: step for step in pipeline.steps}

@@ -11,6 +11,7 @@ import ast
 from dataclasses import dataclass
 from functools import cached_property
 
+from .docstrings import bind_docstrings
 from .flow import CellFacts, cell_facts
 from .ipython_syntax import to_python
 from .mutation import is_display_call, is_display_only
@@ -74,13 +75,16 @@ class CellParse:
         """
         return self.split_keeping(frozenset())
 
-    def split_keeping(self, names: frozenset[str]) -> ExportSplit:
+    def split_keeping(self, names: frozenset[str], doc: bool = False) -> ExportSplit:
         """:attr:`export_split`, but imports binding one of ``names`` stay in the body (the
-        step binds those names locally too, so a hoisted import would be hidden)."""
+        step binds those names locally too, so a hoisted import would be hidden). With
+        ``doc``, top-level strings that set ``__doc__`` in IPython become assignments to it."""
         code = self.code
         tree = self.syntax_tree()
         if tree is None:
             return ExportSplit((), code, None)
+        if doc and (bound := bind_docstrings(code, tree)) is not code:
+            code, tree = bound, ast.parse(bound)
         statements = tree.body
         imports = [
             s

@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from . import closures, portability
+from .docstrings import DOC
 from .facts import CellFacts
 from .flow import Read
 from .model import Problem
@@ -329,18 +330,24 @@ class _Pass:
                 return
         elif binder.kind is IMPORT or binder.kind is LIBRARY_NAME:
             if not closure and name not in state.module_reads:
-                self._module_read(state, unit, name, line)
+                self._module_read(state, unit, name, line, binder)
                 if binder.kind is LIBRARY_NAME and name in self.library_assigns:
                     self._report([portability.library_assigned(state, unit, name, line)])
             return
         state.reads[name] = ReadSite(unit, line, not maybe and name not in state.may, via)
         state.sources[name] = binder
 
-    def _module_read(self, state: ScopeState, unit: CellUnit, name: str, line: int) -> None:
+    def _module_read(
+        self, state: ScopeState, unit: CellUnit, name: str, line: int, by: Binder | None = None
+    ) -> None:
         if name not in state.module_reads:
             state.module_reads[name] = (unit, line)
-            if name in portability.NOTEBOOK_ONLY:
+            if name not in portability.NOTEBOOK_ONLY:
+                return
+            if by is None:  # IPython's own (an import of it is fine)
                 self._report([portability.notebook_only(state, unit, name, line)])
+            elif by.kind is LIBRARY_NAME and name == DOC:
+                self._report([portability.notebook_only(state, unit, name, line, by.cell)])
 
     def _report(self, problems: list[Problem]) -> None:
         """Keep one problem per (code, cell, message): a name read in a loop reports once."""

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import ast
 
+from .docstrings import DOC, docstring_statements
 from .facts import CellFacts, Read
 from .flow_control import ControlFlow, FlowState
 from .mutation import alias_roots, call_mutates, is_display_call, iteration_roots, root_name
@@ -26,7 +27,12 @@ IMPORT, VALUE, FUNCTION, CLASS = "import", "value", "function", "class"
 def cell_facts(tree: ast.Module, line_offset: int = 0) -> CellFacts:
     """Analyse ``tree``; lines in the result are its line numbers plus ``line_offset``."""
     visitor = _Flow(line_offset)
+    docstrings = docstring_statements(tree.body)
     for statement in tree.body:
+        if docstrings and statement is docstrings[0]:
+            docstrings.pop(0)
+            visitor._bind(DOC, VALUE)  # IPython stores it as the module docstring
+            continue
         if is_display_call(statement):
             # A display(...) line is dropped from the export (it prints nothing on stdout in
             # the notebook either): its arguments are read, IPython's display is not needed.

@@ -12,7 +12,8 @@ differently (DESIGN.md §3: when unsure, refuse):
   ``global`` (steps import library names once);
 * a function defined in a step uses ``global``, or is called where one of its globals is bound
   differently than in its own step (in the package it is a closure over its step's values);
-* IPython-only names (``display``, ``get_ipython``, ``In``, ``Out``) and ``__name__``;
+* IPython-only names (``display``, ``get_ipython``, ``In``, ``Out``), ``__name__``, and
+  ``__doc__`` where no step or untagged cell sets it (see :mod:`.docstrings`);
 * two imports of one name that mean different things (hoisting keeps only one);
 * a test cell between two cells of a step reading a value the rest of the step changes (the
   exported test sees the step's outputs as the step ends).
@@ -59,7 +60,16 @@ _WHY_NOTEBOOK_ONLY = {
     "Out": "is IPython's output history, which the exported package does not have",
     "__name__": "is '__main__' in the notebook but the module's name in the exported package, "
     'so code guarded by `if __name__ == "__main__":` would not run; remove the check',
+    "__doc__": "is set by no cell before it, so in the notebook it is IPython's own text "
+    "('Automatically created module for IPython interactive environment'), in the exported "
+    "package the steps module's docstring; start a cell with the string __doc__ should hold "
+    "(a string statement at a cell's top level sets it), or stop using __doc__",
 }
+_WHY_LIBRARY_DOC = (
+    "is the string library cell {cell} starts with (IPython stores it as __doc__), but the "
+    "exported library module keeps a docstring of its own; put that string in an untagged or "
+    "step cell instead"
+)
 NOTEBOOK_ONLY = frozenset(_WHY_NOTEBOOK_ONLY)
 
 
@@ -84,8 +94,14 @@ def library_globals(structure: Structure) -> tuple[dict[str, str], dict[str, str
     return reads, assigns
 
 
-def notebook_only(state: ScopeState, unit: CellUnit, name: str, line: int) -> Problem:
-    message = f"{name!r} used in {_where(state)} {_WHY_NOTEBOOK_ONLY[name]}"
+def notebook_only(
+    state: ScopeState, unit: CellUnit, name: str, line: int, library: CellUnit | None = None
+) -> Problem:
+    """``library``: the library cell binding the name (only ``__doc__`` can be one)."""
+    why = _WHY_NOTEBOOK_ONLY[name]
+    if library is not None:
+        why = _WHY_LIBRARY_DOC.format(cell=library.cell_id)
+    message = f"{name!r} used in {_where(state)} {why}"
     return make_problem("error", "notebook-only-name", message, unit.cell_id, line)
 
 

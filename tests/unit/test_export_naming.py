@@ -2,24 +2,19 @@
 
 from __future__ import annotations
 
-import json
-
 import pytest
-from nbformat.v4 import new_code_cell, new_notebook
+from nbfactory import code, notebook
 
-from nbbridge.core import load_notebook_json
 from nbbridge.core.export import ExportError
 from nbbridge.core.export.exporter import render_package
 from nbbridge.core.export.naming import MAX_LENGTH, check_package_name, default_package_name
 
 
 def importing(*modules: str) -> dict:
-    nb = new_notebook()
-    nb.cells = [
-        new_code_cell("\n".join(f"import {m}" for m in modules), id="imports"),
-        new_code_cell("x = 1\nprint(x)", id="a", metadata={"tags": ["step:one"]}),
-    ]
-    return load_notebook_json(json.loads(json.dumps(nb)))
+    return notebook(
+        code("\n".join(f"import {m}" for m in modules), cell_id="imports"),
+        code("x = 1\nprint(x)", "step:one", cell_id="a"),
+    )
 
 
 @pytest.mark.parametrize("name", ["__init__", "__main__", "tests", "test", "fingerprints", "src"])

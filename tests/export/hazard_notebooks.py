@@ -144,6 +144,27 @@ SAME = {
         ("from json import dumps as data\nprint(data([1]))",),
         ("print(data([2]))", "step:b"),
     ),
+    # Each step sees the import current where it stands (`from time import time` in one
+    # cell, `import time` in a later one): conflicting imports stay in the step's function.
+    "one-name-imported-two-ways": nb(
+        ("from math import sqrt", "step:a"),
+        ("from cmath import sqrt\nprint(sqrt(4))", "step:b"),
+        ("print(sqrt(-9))", "step:c"),
+        ("from math import sqrt\nprint(sqrt(16))", "step:d"),
+        ("print(sqrt(25))", "step:e"),
+    ),
+    "one-name-imported-two-ways-in-one-step": nb(
+        ("from math import sqrt",),
+        ("print(sqrt(16))",),
+        ("from cmath import sqrt\nprint(sqrt(-4))",),
+        ("print(sqrt(-9))",),
+    ),
+    "one-name-imported-two-ways-and-a-test-cell": nb(
+        ("import math\nfrom math import sqrt", "step:a"),
+        ("from cmath import sqrt\nx = sqrt(4)", "step:b"),
+        ("assert sqrt(-4) == 2j and x == 2", "test"),
+        ("import math as sqrt\nprint(sqrt.pi)", "step:c"),
+    ),
     "display-lines": nb(("x = [1]", "step:a"), ("display(x)\nprint(x)\nx", "step:b")),
     "mutation-then-delete-in-one-cell": nb(("b = [1]\nb.append(2)\ndel b\nc = 1", "step:a")),
     "library-function-called-by-steps": nb(
@@ -260,10 +281,29 @@ REFUSED = {
         "parameter-not-literal",
         "c1",
     ),
-    "one-name-imported-two-ways": (
+    # Library code is one module: it cannot hold both meanings of a name.
+    "one-name-imported-two-ways-by-library-cells": (
+        nb(("from math import sqrt",), ("from cmath import sqrt",), ("print(sqrt(4))", "step:a")),
+        "import-conflict",
+        "c1",
+    ),
+    # A function looks the name up where it is called; its closure in the package would not.
+    "one-name-imported-two-ways-read-by-a-function": (
         nb(
             ("from math import sqrt", "step:a"),
-            ("from cmath import sqrt\nprint(sqrt(4))", "step:b"),
+            ("def root():\n    return sqrt(4)",),
+            ("from cmath import sqrt\nprint(root())", "step:b"),
+        ),
+        "import-conflict",
+        "c1",
+    ),
+    # A step reading the name from earlier cells once with each meaning.
+    "one-step-reads-both-meanings-from-earlier-cells": (
+        nb(
+            ("from math import sqrt", "step:a"),
+            ("print(sqrt(4))", "step:b"),
+            ("from cmath import sqrt", "export"),
+            ("print(sqrt(-4))",),
         ),
         "import-conflict",
         "c1",

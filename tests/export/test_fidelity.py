@@ -39,6 +39,18 @@ CASES: dict[str, tuple[Cells, dict[str, str], tuple[str, str], str]] = {
         ("Gallery example", "Gallery sample"),
         "steps.py",
     ),
+    # `from time import time` in one cell, `import time` later: deterministic here with sqrt.
+    "one-name-imported-two-ways": (
+        [
+            ("from math import sqrt", []),
+            ("print(sqrt(16))", []),
+            ("from cmath import sqrt\nprint(sqrt(-4))", []),
+            ("print(sqrt(-9))", []),
+        ],
+        {},
+        ("print(sqrt(-9))", "print(sqrt(9))"),
+        "steps.py",
+    ),
 }
 
 

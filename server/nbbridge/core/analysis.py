@@ -159,12 +159,19 @@ def _sorted_problems(problems: list[Problem], structure: Structure) -> list[Prob
     return sorted(problems, key=lambda p: (position.get(p.cell_id or "", -1), p.line or 0, p.code))
 
 
-def _cell_code(unit: CellUnit, keep: frozenset[str] = frozenset(), doc: bool = False) -> CellCode:
+def _cell_code(
+    unit: CellUnit,
+    keep: frozenset[str] = frozenset(),
+    doc: bool = False,
+    first: tuple[str, ...] | None = None,
+) -> CellCode:
+    """``first``: imports the cell's code starts with (see :mod:`.import_meanings`)."""
     parse = unit.parse
     # The library module keeps its own docstring (a step reading the library's __doc__ is
     # refused); elsewhere a string that set __doc__ in the notebook sets it in the package.
     doc = doc and unit.role != LIBRARY
     split = parse.split_keeping(keep, doc) if keep or doc else parse.export_split
+    body = "\n".join((*first, split.body)) if first else split.body
     defines = tuple(parse.facts.kinds) if parse.facts is not None else ()
     return CellCode(
         cell_id=unit.cell_id,
@@ -173,7 +180,7 @@ def _cell_code(unit: CellUnit, keep: frozenset[str] = frozenset(), doc: bool = F
         step=unit.step,
         code=parse.code,
         imports=split.imports,
-        body=split.body,
+        body=body,
         display_only=split.display_only,
         defines=defines,
     )
@@ -184,10 +191,11 @@ def _detail(
 ) -> Analysis:
     # Strings binding __doc__ are written as assignments only where the notebook uses it.
     doc = any(DOC in unit.parse.code for unit in structure.units if unit.role != SKIP)
-    cells = {
-        unit.cell_id: _cell_code(unit, shape.unhoisted.get(unit.step or "", frozenset()), doc)
-        for unit in structure.units
-    }
+    cells = {}
+    for unit in structure.units:
+        keep = shape.unhoisted.get(unit.step or "", frozenset())
+        keep |= shape.import_keep.get(unit.cell_id, frozenset())
+        cells[unit.cell_id] = _cell_code(unit, keep, doc, shape.import_prepend.get(unit.cell_id))
     by_name = {step.name: step for step in pipeline.steps}
     steps = []
     for name in pipeline.order:

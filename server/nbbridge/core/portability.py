@@ -14,22 +14,20 @@ differently (DESIGN.md §3: when unsure, refuse):
   differently than in its own step (in the package it is a closure over its step's values);
 * IPython-only names (``display``, ``get_ipython``, ``In``, ``Out``), ``__name__``, and
   ``__doc__`` where no step or untagged cell sets it (see :mod:`.docstrings`);
-* two imports of one name that mean different things (hoisting keeps only one);
 * a test cell between two cells of a step reading a value the rest of the step changes (the
   exported test sees the step's outputs as the step ends).
 
-Reorderings by ``after:`` tags are checked in :mod:`.reordering`.
+Reorderings by ``after:`` tags are checked in :mod:`.reordering`, names imported two ways in
+:mod:`.import_meanings`.
 """
 
 from __future__ import annotations
 
-import ast
-import functools
 from typing import TYPE_CHECKING
 
 from .model import Problem
 from .problems import make_problem
-from .structure import LIBRARY, SKIP, TEST, CellUnit, Structure
+from .structure import LIBRARY, TEST, CellUnit, Structure
 
 if TYPE_CHECKING:
     from .dataflow import Dataflow, ScopeState
@@ -40,7 +38,6 @@ __all__ = [
     "NOTEBOOK_ONLY",
     "function_global",
     "global_in_function",
-    "import_conflicts",
     "library_assigned",
     "library_changed",
     "library_globals",
@@ -181,80 +178,6 @@ def shadow_problems(flow: Dataflow) -> list[Problem]:
             )
             problems.append(make_problem("error", "shadowed-global", message, unit.cell_id, line))
     return problems
-
-
-@functools.lru_cache(maxsize=4096)
-def _import_meanings(statement: str) -> dict[str, tuple[object, ...]]:
-    """What each name an import statement binds means (cached: callers only read it)."""
-    meanings: dict[str, tuple[object, ...]] = {}
-    for node in ast.walk(ast.parse(statement)):
-        if isinstance(node, ast.Import):
-            for alias in node.names:
-                if alias.asname:
-                    meanings[alias.asname] = ("module", alias.name)
-                else:
-                    root = alias.name.split(".")[0]
-                    meanings[root] = ("module", root)
-        elif isinstance(node, ast.ImportFrom):
-            for alias in node.names:
-                meanings[alias.asname or alias.name] = (
-                    "from",
-                    node.level,
-                    node.module,
-                    alias.name,
-                )
-    return meanings
-
-
-def import_conflicts(structure: Structure) -> list[Problem]:
-    """Names imported with different meanings, or imported and defined by library code: the
-    package hoists imports to the top of its modules, where one name holds one thing."""
-    binders: dict[str, list[CellUnit]] = {}
-    for unit in structure.units:
-        facts = unit.parse.facts
-        if facts is None or unit.role == SKIP:
-            continue
-        for name in facts.hoisted:
-            binders.setdefault(name, []).append(unit)
-        if unit.role == LIBRARY:
-            for name in facts.local:
-                binders.setdefault(name, []).append(unit)
-    problems = []
-    for name, units in binders.items():
-        if len(units) < 2:
-            continue  # the common case: imported once
-        first: tuple[tuple[object, ...], CellUnit] | None = None
-        for unit in units:
-            meaning = _meaning(unit, name)
-            if first is None:
-                first = (meaning, unit)
-            elif meaning != first[0]:
-                message = (
-                    f"{name!r} is bound here by {_describe(meaning)} and in cell "
-                    f"{first[1].cell_id} by {_describe(first[0])}; the exported package hoists "
-                    "imports to the top of its modules, where a name can hold only one of them; "
-                    "import one under another name (import ... as ...)"
-                )
-                problems.append(make_problem("error", "import-conflict", message, unit.cell_id))
-                break
-    return problems
-
-
-def _meaning(unit: CellUnit, name: str) -> tuple[object, ...]:
-    for statement in unit.parse.export_split.imports:
-        meaning = _import_meanings(statement).get(name)
-        if meaning is not None:
-            return meaning
-    return ("library",)
-
-
-def _describe(meaning: tuple[object, ...]) -> str:
-    if meaning[0] == "module":
-        return f"`import {meaning[1]}`"
-    if meaning[0] == "from":
-        module = "." * int(meaning[1] or 0) + str(meaning[2] or "")  # type: ignore[call-overload]
-        return f"`from {module} import {meaning[3]}`"
-    return "library code"
 
 
 def test_mid_step_problems(

@@ -3,7 +3,8 @@
 Data edges come from reads resolved to an earlier step; ``after:`` edges are added on top
 (one edge per pair, names empty when only ``after:`` links them). The order is topological
 with ties broken by notebook order. Problems found here: undefined names, deleted names,
-unknown ``after:`` targets, cycles, star imports and names defined by two unordered steps.
+unknown ``after:`` targets, cycles, star imports, names defined by two unordered steps and
+names imported two ways where one step sees both.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from .dataflow import (
     ScopeState,
 )
 from .graph import find_cycles, reachability, topological_order
+from .import_meanings import plan_imports
 from .model import Problem
 from .problems import make_problem
 from .structure import BUILTIN_NAMES, SKIP, Structure
@@ -50,6 +52,11 @@ class Shape:
     # Per step: names a top-level import binds that the step also binds otherwise; exported,
     # those imports stay in the step function (hoisted, the local name would hide them).
     unhoisted: dict[str, frozenset[str]] = field(default_factory=dict)
+    # Per cell: names imported with another meaning than the hoisted one, whose imports stay
+    # in the cell's code, and imports put first in a step's (or test cell's) code because it
+    # reads such a name from an earlier cell (see :mod:`.import_meanings`).
+    import_keep: dict[str, frozenset[str]] = field(default_factory=dict)
+    import_prepend: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 def resolve(
@@ -139,7 +146,9 @@ def resolve(
     _star_import_problems(shape, flow)
     shape.problems += flow.problems
     shape.problems += portability.shadow_problems(flow)
-    shape.problems += portability.import_conflicts(structure)
+    imports = plan_imports(structure)
+    shape.problems += imports.problems
+    shape.import_keep, shape.import_prepend = imports.keep, imports.prepend
     if acyclic:
         # Inside a cycle "no order between two steps" means nothing; the cycle is reported.
         _ambiguity_problems(shape, flow, names, successors)

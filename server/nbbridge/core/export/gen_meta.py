@@ -65,6 +65,8 @@ src = ["src", "tests"]
 [tool.ruff.lint]
 select = [{rules}]
 ignore = ["E501"]
+# A step importing a name again (the notebook imported it two ways) needs its own import.
+unfixable = ["F811"]
 
 [tool.ruff.lint.isort]
 known-first-party = ["{package}"]

@@ -43,10 +43,11 @@ export function addExportCommand(
   tracker: INotebookTracker,
   client: NbbridgeClient,
   palette: ICommandPalette | null,
-  category: string
+  category: string,
+  executeTimeout?: () => number
 ): void {
   const sessions = new Map<string, ExportSession>();
-  const services = { client, contents: app.serviceManager.contents };
+  const services = { client, contents: app.serviceManager.contents, executeTimeout };
 
   const notebookFor = (path: unknown): NotebookPanel | null => {
     if (typeof path === 'string') {

@@ -138,6 +138,7 @@ function ExportView(props: IExportViewProps): JSX.Element {
         disabled={busy}
         dirty={!busy && panel.context.model.dirty}
         highlightForce={editedKept}
+        executeTimeout={session.executeTimeout}
         onPackageName={value => {
           session.setForm(withPackageName(form, session.notebookPath, value));
         }}

@@ -17,6 +17,8 @@ export interface IExportFieldsProps {
   dirty: boolean;
   /** The last export kept hand-edited files: draw the eye to "overwrite". */
   highlightForce: boolean;
+  /** Seconds each run of the notebook and the test run may take (the setting), or null. */
+  executeTimeout?: number | null;
   onPackageName: (value: string) => void;
   onChange: (change: Partial<IExportForm>) => void;
 }
@@ -58,6 +60,16 @@ function Option(props: {
       </label>
     </div>
   );
+}
+
+/** What "Execute" does, with the bound the `executeTimeout` setting puts on it. */
+function executeNote(timeout: number | null): string {
+  const note =
+    "Runs the whole notebook in a new kernel; each step's outputs become the values the tests expect.";
+  return timeout === null
+    ? note
+    : `${note} Each of its 3 runs, and the test run, is stopped after ${timeout} s ` +
+        '(setting: “Export: execution timeout”).';
 }
 
 export function ExportFields(props: IExportFieldsProps): JSX.Element {
@@ -123,7 +135,7 @@ export function ExportFields(props: IExportFieldsProps): JSX.Element {
         <Option
           name="execute"
           label="Execute the notebook for golden tests"
-          note="Runs the whole notebook in a new kernel; each step's outputs become the values the tests expect."
+          note={executeNote(props.executeTimeout ?? null)}
           checked={form.execute}
           disabled={disabled}
           onChange={execute => props.onChange({ execute })}

@@ -128,9 +128,17 @@ export function withPackageName(
   return { ...form, packageName, outputDir };
 }
 
-/** The REST request for this form (call only when `formErrors` finds nothing). */
-export function exportRequest(form: IExportForm, notebookPath: string): ExportRequest {
-  return {
+/**
+ * The REST request for this form (call only when `formErrors` finds nothing). `timeout` (the
+ * `executeTimeout` setting, seconds) bounds each run of the notebook and the test run; null
+ * leaves it to the server's default.
+ */
+export function exportRequest(
+  form: IExportForm,
+  notebookPath: string,
+  timeout: number | null = null
+): ExportRequest {
+  const request: ExportRequest = {
     path: notebookPath,
     output_dir: form.outputDir.trim().replace(/\/+$/, ''),
     package: form.packageName.trim(),
@@ -139,4 +147,5 @@ export function exportRequest(form: IExportForm, notebookPath: string): ExportRe
     force: form.force,
     target: form.target
   };
+  return timeout !== null && timeout > 0 ? { ...request, timeout } : request;
 }

@@ -37,6 +37,8 @@ export interface IExportOutcome {
 export interface IExportServices {
   client: NbbridgeClient;
   contents: Contents.IManager;
+  /** The `executeTimeout` setting (seconds), read at each export; absent: the server's. */
+  executeTimeout?: () => number;
 }
 
 function outcomeOfError(reason: unknown, request: ExportRequest, seconds: number): IExportOutcome {
@@ -100,6 +102,11 @@ export class ExportSession {
     return this._outcome;
   }
 
+  /** Seconds each run of the notebook and the test run may take (the setting), or null. */
+  get executeTimeout(): number | null {
+    return this._services.executeTimeout?.() ?? null;
+  }
+
   /** How many dialogs show this session (none: the end of an export is a notification). */
   viewers = 0;
 
@@ -108,7 +115,7 @@ export class ExportSession {
     if (this.busy || hasErrors(formErrors(this._form))) {
       return null;
     }
-    const request = exportRequest(this._form, this.notebookPath);
+    const request = exportRequest(this._form, this.notebookPath, this.executeTimeout);
     this._startedAt = Date.now();
     this._outcome = null;
     let watcher: WrittenWatcher | null = null;

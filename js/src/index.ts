@@ -21,9 +21,12 @@ const PLUGIN_ID = 'nbbridge:plugin';
 function readSettings(settings: ISettingRegistry.ISettings): INbbridgeSettings {
   const debounce = settings.get('debounceMs').composite;
   const badges = settings.get('cellBadges').composite;
+  const timeout = settings.get('executeTimeout').composite;
   return {
     debounceMs: typeof debounce === 'number' ? debounce : DEFAULT_SETTINGS.debounceMs,
-    cellBadges: typeof badges === 'boolean' ? badges : DEFAULT_SETTINGS.cellBadges
+    cellBadges: typeof badges === 'boolean' ? badges : DEFAULT_SETTINGS.cellBadges,
+    executeTimeout:
+      typeof timeout === 'number' && timeout > 0 ? timeout : DEFAULT_SETTINGS.executeTimeout
   };
 }
 
@@ -48,15 +51,19 @@ const plugin: JupyterFrontEndPlugin<void> = {
     restorer?.add(panel, panel.id);
 
     addCommands(app, tracker, palette);
-    addExportCommand(app, tracker, client, palette, CATEGORY);
+    // Read at each export: a changed setting applies to the next one.
+    let current = DEFAULT_SETTINGS;
+    addExportCommand(app, tracker, client, palette, CATEGORY, () => current.executeTimeout);
 
     if (settingRegistry) {
       settingRegistry
         .load(PLUGIN_ID)
         .then(settings => {
-          registry.settings = readSettings(settings);
+          current = readSettings(settings);
+          registry.settings = current;
           settings.changed.connect(() => {
-            registry.settings = readSettings(settings);
+            current = readSettings(settings);
+            registry.settings = current;
           });
         })
         .catch(reason => console.warn('nbbridge: settings not loaded, using defaults', reason));

@@ -10,9 +10,15 @@ import { AnalyseFunction, PipelineWatcher } from './pipelineWatcher';
 export interface INbbridgeSettings {
   debounceMs: number;
   cellBadges: boolean;
+  /** Seconds each run of the notebook (and the test run) of an export may take. */
+  executeTimeout: number;
 }
 
-export const DEFAULT_SETTINGS: INbbridgeSettings = { debounceMs: 300, cellBadges: true };
+export const DEFAULT_SETTINGS: INbbridgeSettings = {
+  debounceMs: 300,
+  cellBadges: true,
+  executeTimeout: 600
+};
 
 export class NotebookRegistry {
   constructor(

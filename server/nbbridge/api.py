@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from .core.export.deadline import MAX_TIMEOUT
 from .core.model import Problem
 
 if TYPE_CHECKING:
@@ -58,10 +59,12 @@ class ErrorBody(BaseModel):
 
     @classmethod
     def from_refusal(cls, refused: Refusal) -> ErrorBody:
-        """The body for an export that did not happen: the first problem's cell, all problems."""
+        """The body for an export that did not happen: the cell at fault (the one that failed or
+        was running, else the first problem's), all problems."""
+        first = refused.problems[0].cell_id if refused.problems else None
         return cls(
             message=refused.message,
-            cell_id=refused.problems[0].cell_id if refused.problems else None,
+            cell_id=refused.cell_id or first,
             problems=refused.problems or None,
             files=refused.files or None,
         )
@@ -79,6 +82,15 @@ class ExportRequest(BaseModel):
     force: bool = Field(default=False, description="Replace files edited by hand")
     run_tests: bool = Field(default=True, description="Run the package's tests after export")
     target: str | None = Field(default=None, description="Export target: package (default), dvc")
+    timeout: float | None = Field(
+        default=None,
+        gt=0,
+        le=MAX_TIMEOUT,
+        description=(
+            "Seconds each run of the notebook (execute: it runs 3 times) and the test run may "
+            "take before they are stopped; default: the server's NbbridgeApp.execute_timeout"
+        ),
+    )
 
 
 class TestSummary(BaseModel):

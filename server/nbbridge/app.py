@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from jupyter_server.extension.application import ExtensionApp
+from traitlets import Float, TraitError, validate
 
 from ._version import __version__
 from .core import Analyzer
+from .core.export.deadline import DEFAULT_TIMEOUT, MAX_TIMEOUT
 from .handlers import route_table
 
 __all__ = ["NbbridgeApp"]
@@ -18,12 +20,28 @@ class NbbridgeApp(ExtensionApp):
     version = __version__
     description = "nbbridge: notebooks as pipelines"
 
+    execute_timeout = Float(
+        DEFAULT_TIMEOUT,
+        config=True,
+        help="Seconds POST /nbbridge/export lets each run of the notebook (execute runs it 3 "
+        "times) and, separately, the package's test run take before the kernel or pytest is "
+        "killed with its children (422); for requests that send no timeout of their own.",
+    )
+
+    @validate("execute_timeout")
+    def _check_execute_timeout(self, proposal: dict) -> float:
+        value = proposal["value"]
+        if not 0 < value <= MAX_TIMEOUT:
+            raise TraitError(f"execute_timeout must be more than 0 and at most {MAX_TIMEOUT:.0f}")
+        return value
+
     def initialize_settings(self) -> None:
         # One Analyzer for the whole server: re-analysing after an edit then costs one cell.
         self.analyzer = Analyzer()
         self.settings.update(
             nbbridge_analyzer=self.analyzer,
             nbbridge_root_dir=self.serverapp.root_dir,
+            nbbridge_execute_timeout=self.execute_timeout,
         )
 
     def initialize_handlers(self) -> None:

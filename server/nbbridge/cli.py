@@ -1,8 +1,9 @@
 """The ``nbbridge`` command line, thin over nbbridge.core.
 
 Exit codes (DESIGN.md §7): 0 ok, 1 the user's pipeline has errors (``check``) or the notebook
-failed while running (``export --execute``), 2 bad input (a missing, unreadable or invalid
-notebook, an export the analysis or the target folder refuses; click's usage errors use 2 too).
+failed while running (``export --execute``) or ran past ``--timeout``, 2 bad input (a missing,
+unreadable or invalid notebook, an export the analysis or the target folder refuses; click's
+usage errors use 2 too).
 """
 
 from __future__ import annotations
@@ -125,6 +126,14 @@ def _target_names() -> list[str]:
     show_default=True,
     help="What to write: package, or dvc (the package plus dvc.yaml and params.yaml).",
 )
+@click.option(
+    "--timeout",
+    type=float,
+    metavar="SECONDS",
+    # The default is nbbridge.core.export.deadline.DEFAULT_TIMEOUT (not imported for --help).
+    help="With --execute: how long each of the 3 runs of the notebook may take before its "
+    "kernel is killed with its children (exit 1, naming the running cell). Default: 600.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 def export(
     notebook: str,
@@ -133,13 +142,14 @@ def export(
     execute: bool,
     force: bool,
     target: str,
+    timeout: float | None,
     as_json: bool,
 ) -> None:
     """Export NOTEBOOK's pipeline into an installable package in OUTPUT.
 
     Nothing is written when the export is refused: exit 2 with the problems and their cells
     (or the files edited by hand, kept unless --force); exit 1 when --execute ran the notebook
-    and it failed.
+    and it failed, or ran past --timeout.
     """
     if target not in _target_names():
         choices = ", ".join(_target_names())
@@ -148,19 +158,24 @@ def export(
     if Path(output).exists() and not Path(output).is_dir():
         raise BadInput(f"-o {output}: is a file, not a folder")
     from .api import ErrorBody, ExportResponse
+    from .core.export import deadline
     from .core.export.summary import notebook_label, refusal, render_result
     from .core.export.targets import get
 
+    if timeout is not None and not 0 < timeout <= deadline.MAX_TIMEOUT:
+        limit = f"{deadline.MAX_TIMEOUT:.0f}"
+        raise BadInput(f"--timeout: {timeout:g} is not more than 0 and at most {limit} seconds")
     execute_in = Path(notebook).resolve().parent if execute else None
     try:
-        result = get(target)(
-            nb,
-            notebook_label(notebook),
-            Path(output),
-            package=package,
-            force=force,
-            execute_in=execute_in,
-        )
+        with deadline.limits(timeout or deadline.DEFAULT_TIMEOUT):
+            result = get(target)(
+                nb,
+                notebook_label(notebook),
+                Path(output),
+                package=package,
+                force=force,
+                execute_in=execute_in,
+            )
     except Exception as exc:  # sorted below: refusals become messages, anything else a bug
         refused = refusal(exc)
         if refused is None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -179,10 +180,22 @@ class ExportHandler(NbbridgeHandler):
     """``POST /nbbridge/export``: write a saved notebook's package, then run its tests.
 
     The export (black, ruff, maybe papermill) and the tests run in worker threads so the server
-    keeps answering; two exports into one folder wait for each other.
+    keeps answering; two exports into one folder wait for each other. The notebook's runs and
+    the test run are each bounded by ``timeout`` (default ``NbbridgeApp.execute_timeout``), and
+    stopped when the client goes away: the kernel or pytest is killed with its children, the
+    folder's lock is released, and the answer is a 422 naming the cell or test that was running.
     """
 
     auth_resource = "contents"
+
+    @functools.cached_property
+    def _cancel(self) -> threading.Event:
+        """Set when the client goes away; the core watches it while user code runs."""
+        return threading.Event()
+
+    def on_connection_close(self) -> None:
+        self._cancel.set()
+        super().on_connection_close()
 
     def _lock(self, folder: Path) -> asyncio.Lock:
         locks = self.settings.setdefault("nbbridge_export_locks", {})
@@ -195,7 +208,7 @@ class ExportHandler(NbbridgeHandler):
         notebook = resolve_notebook(self.root_dir, request.path)
         out_dir = _output_dir(self.root_dir, request.output_dir)
         # Imported on first export: black, papermill and the generators stay out of start-up.
-        from .core.export import targets
+        from .core.export import deadline, targets
         from .core.export.errors import ExportError
         from .core.export.naming import check_package_name
         from .core.export.summary import refusal
@@ -213,9 +226,16 @@ class ExportHandler(NbbridgeHandler):
             except ExportError as exc:
                 raise Refused(400, ErrorBody(message=f"package: {exc}", field="package")) from None
         nb = read_notebook(notebook)
+        timeout = request.timeout or self.settings.get("nbbridge_execute_timeout")
+        limits = deadline.Limits(timeout or deadline.DEFAULT_TIMEOUT, self._cancel)
         async with self._lock(out_dir):
+            if self._cancel.is_set():
+                self.log.info("nbbridge: export into %s not started: the client went away", out_dir)
+                return
             try:
                 result = await _in_thread(
+                    deadline.run_with,
+                    limits,
                     writer,
                     nb,
                     request.path,
@@ -224,16 +244,17 @@ class ExportHandler(NbbridgeHandler):
                     force=request.force,
                     execute_in=notebook.parent if request.execute else None,
                 )
+                tests = None
+                if request.run_tests:
+                    report = await _in_thread(deadline.run_with, limits, run_package_tests, out_dir)
+                    tests = TestSummary.from_report(report)
             except Exception as exc:
+                # Timeouts and cancels too: ExecutionStopped is an "execution" refusal (422).
                 refused = refusal(exc)
                 if refused is None:
                     raise
                 body = ErrorBody.from_refusal(refused)
                 raise Refused(_REFUSAL_STATUS[refused.kind], body) from None
-            tests = None
-            if request.run_tests:
-                report = await _in_thread(run_package_tests, out_dir)
-                tests = TestSummary.from_report(report)
         directory = out_dir.relative_to(Path(self.root_dir).resolve()).as_posix()
         response = ExportResponse.from_result(result, target, directory, tests)
         self.finish(response.model_dump_json())

@@ -1,5 +1,5 @@
 """IPython magics: ``%%step NAME [--after A,B]``, ``%nbbridge dag|check [PATH]`` and
-``%nbbridge export [PATH] [-o DIR] [--name PKG] [--execute] [--force] [--target T]``.
+``%nbbridge export [PATH] [-o DIR] [--name PKG] [--execute [--timeout S]] [--force] [--target T]``.
 
 Loading them (``%load_ext nbbridge``) imports nothing heavy: the analysis, pydantic and nbformat
 are imported on the first ``%nbbridge`` call, and MLflow never by these magics.
@@ -35,7 +35,8 @@ _STEP_NAME = re.compile(r"[a-z_][a-z0-9_]*\Z")
 _SUBCOMMANDS = ("dag", "check", "export")
 _USAGE = (
     "usage: %nbbridge dag [PATH] | %nbbridge check [PATH] | "
-    "%nbbridge export [PATH] [-o DIR] [--name PKG] [--execute] [--force] [--target T]"
+    "%nbbridge export [PATH] [-o DIR] [--name PKG] [--execute [--timeout S]] [--force] "
+    "[--target T]"
 )
 # Defined in the kernel by `export --execute` while it runs the notebook for golden tests.
 _RECORDER_MARK = "__nbbridge_record__"
@@ -47,6 +48,12 @@ def _export_parser() -> MagicArgumentParser:
     parser.add_argument("-o", "--output", help="Folder (default: NOTEBOOK_FOLDER/export/PKG)")
     parser.add_argument("--name", help="Import name of the package")
     parser.add_argument("--execute", action="store_true", help="Record golden tests")
+    parser.add_argument(
+        "--timeout",
+        type=float,
+        metavar="SECONDS",
+        help="Seconds each of the 3 runs of --execute may take (default 600)",
+    )
     parser.add_argument("--force", action="store_true", help="Replace hand-edited files")
     parser.add_argument("--target", default="package", help="package (default) or dvc")
     return parser
@@ -155,6 +162,7 @@ class NbbridgeMagics(Magics):
         path = self._notebook_path(args.path)
         nb = self._read(path)
         from .core import analyze_detailed
+        from .core.export import deadline
         from .core.export.naming import default_package_name
         from .core.export.summary import notebook_label, refusal, render_result
         from .core.export.targets import get, names
@@ -169,15 +177,21 @@ class NbbridgeMagics(Magics):
             out_dir = path.parent / "export" / (name or default_package_name(label))
         if out_dir.exists() and not out_dir.is_dir():
             raise UsageError(f"%nbbridge export: {str(out_dir)!r} is a file, not a folder")
-        try:
-            result = get(args.target)(
-                nb,
-                label,
-                out_dir,
-                package=args.name,
-                force=args.force,
-                execute_in=path.resolve().parent if args.execute else None,
+        if args.timeout is not None and not 0 < args.timeout <= deadline.MAX_TIMEOUT:
+            raise UsageError(
+                f"%nbbridge export: --timeout must be more than 0 and at most "
+                f"{deadline.MAX_TIMEOUT:.0f} seconds"
             )
+        try:
+            with deadline.limits(args.timeout or deadline.DEFAULT_TIMEOUT):
+                result = get(args.target)(
+                    nb,
+                    label,
+                    out_dir,
+                    package=args.name,
+                    force=args.force,
+                    execute_in=path.resolve().parent if args.execute else None,
+                )
         except Exception as exc:  # refusals become one message; anything else is a bug
             refused = refusal(exc)
             if refused is None:

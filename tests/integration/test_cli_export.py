@@ -168,6 +168,9 @@ def test_every_problem_is_listed(tmp_path, notebooks, cli):
         (["--name", "1bad"], ["package name", "1bad"]),
         (["--name", "json"], ["standard library"]),
         (["--target", "airflowish"], ["--target", "airflowish", "package", "dvc"]),
+        (["--execute", "--timeout", "0"], ["--timeout", "more than 0"]),
+        (["--execute", "--timeout", "86401"], ["--timeout", "86400"]),
+        (["--execute", "--timeout", "soon"], ["--timeout", "soon"]),
     ],
 )
 def test_bad_options_exit_2(tiny, cli, tmp_path, args, words):
@@ -247,3 +250,47 @@ def test_execute_of_a_failing_notebook_exits_1_and_writes_nothing(tmp_path, note
     assert listing(tmp_path) == before
     # Without --execute the same notebook exports: it is valid, only its run fails.
     assert cli("export", nb, "-o", out).returncode == 0
+
+
+# A step starts a child process (its pid in child.pid beside the notebook), the next never ends.
+HANGING_CELLS = (
+    ("import pathlib, subprocess, time\nn = 2", ["parameters"], "params"),
+    (
+        "child = subprocess.Popen(['sleep', '1000'])\n"
+        "pathlib.Path('child.pid').write_text(str(child.pid))\n"
+        "data = list(range(n))",
+        ["step:start"],
+        "start",
+    ),
+    ("while True:\n    time.sleep(0.2)\ntotal = sum(data)", ["step:wait"], "hang"),
+)
+
+
+def alive(pid: int) -> bool:
+    """The process runs (a zombie nobody reaped yet is dead: it runs nothing)."""
+    try:
+        os.kill(pid, 0)
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except (ProcessLookupError, FileNotFoundError):
+        return False
+    return stat.rsplit(")", 1)[1].split()[0] != "Z"
+
+
+def test_execute_past_its_timeout_exits_1_naming_the_cell_and_writes_nothing(
+    tmp_path, notebooks, cli
+):
+    nb = notebooks.write(tmp_path / "nb" / "hang.ipynb", *HANGING_CELLS)
+    out = tmp_path / "pkg"
+    before = listing(tmp_path)
+    result = cli("export", nb, "-o", out, "--execute", "--timeout", "3")
+    stderr = assert_refused(result, 1, "cell hang was running", "within 3 s")
+    # one line from nbbridge (the kernel's own start-up warning aside: ipykernel's, not ours)
+    ours = [line for line in stderr.splitlines() if line and not line.startswith("[IPKernelApp]")]
+    assert len(ours) == 1 and ours[0].startswith("Error: "), stderr
+    assert not alive(int((tmp_path / "nb" / "child.pid").read_text()))
+    assert listing(tmp_path) == sorted([*before, "nb/child.pid"])
+    # --json: the same refusal as the REST answer, naming the cell
+    again = cli("export", nb, "-o", out, "--execute", "--timeout", "3", "--json")
+    assert again.returncode == 1, again.stderr
+    body = ErrorBody.model_validate_json(again.stdout)
+    assert body.cell_id == "hang" and "cell hang was running" in body.message

@@ -285,6 +285,33 @@ def test_export_execute_from_a_notebook_that_exports_itself(loaded, notebooks):
     assert not (loaded.folder / "export").joinpath("selfie").exists()
 
 
+def test_export_execute_past_its_timeout_names_the_cell_and_kills_the_kernel(loaded, notebooks):
+    notebooks.write(
+        loaded.folder / "hang.ipynb",
+        ("import pathlib, subprocess, time\nn = 2", ["parameters"], "params"),
+        (
+            "child = subprocess.Popen(['sleep', '1000'])\n"
+            "pathlib.Path('child.pid').write_text(str(child.pid))\n"
+            "data = list(range(n))",
+            ["step:start"],
+            "start",
+        ),
+        ("while True:\n    time.sleep(0.2)\ntotal = sum(data)", ["step:wait"], "hang"),
+    )
+    reply, outputs = loaded.run("%nbbridge export hang.ipynb --execute --timeout 3 -o hung")
+    shown = text_of(outputs)
+    assert reply["status"] == "error"
+    assert "cell hang was running" in shown and "within 3 s" in shown, shown
+    assert "Traceback" not in shown
+    assert not (loaded.folder / "hung").exists()
+    # the notebook's child died with the export's kernel (this kernel, its grandparent, lives)
+    pid = int((loaded.folder / "child.pid").read_text())
+    stat = Path(f"/proc/{pid}/stat")
+    assert not stat.exists() or stat.read_text().rsplit(")", 1)[1].split()[0] == "Z"
+    reply, outputs = loaded.run("%nbbridge export hang.ipynb --execute --timeout 0 -o hung")
+    assert reply["status"] == "error" and "--timeout" in text_of(outputs)
+
+
 def test_without_a_known_notebook_the_path_is_required(loaded):
     # Last in the module: it forgets the session the kernel was started with.
     loaded.ok("import os\nos.environ.pop('JPY_SESSION_NAME', None)\n__session__ = ''")

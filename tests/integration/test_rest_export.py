@@ -144,6 +144,9 @@ async def test_hand_edits_are_409_listing_the_files_until_force(jp_fetch, jp_roo
         ({"package": "Not-Valid"}, 400, "package", ["Not-Valid", "identifier"]),
         ({"package": "os"}, 400, "package", ["standard library"]),
         ({"execute": "sometimes"}, 400, "execute", ["execute"]),
+        ({"timeout": 0}, 400, "timeout", ["timeout", "greater than 0"]),
+        ({"timeout": 86_401}, 400, "timeout", ["timeout", "86400"]),
+        ({"timeout": "soon"}, 400, "timeout", ["timeout"]),
         ({"surprise": 1}, 400, "surprise", ["surprise"]),
         ({"path": "missing.ipynb"}, 404, "path", ["missing.ipynb"]),
         ({"path": "notes.txt"}, 400, "path", [".ipynb"]),
@@ -218,3 +221,117 @@ async def test_dvc_target_over_rest(jp_fetch, jp_root_dir, tiny):
     assert answer.target == "dvc"
     assert {"dvc.yaml", "params.yaml", "dvc_stage.py"} <= set(answer.files)
     assert "n: 4" in (jp_root_dir / "staged" / "params.yaml").read_text()
+
+
+# Timeouts and cancels of the notebook's runs and of the tests -------------------------------
+
+# A step starts a child process (its pid in child.pid beside the notebook), the next never ends.
+HANGING_CELLS = (
+    ("import pathlib, subprocess, time\nn = 2", ["parameters"], "params"),
+    (
+        "child = subprocess.Popen(['sleep', '1000'])\n"
+        "pathlib.Path('child.pid').write_text(str(child.pid))\n"
+        "data = list(range(n))",
+        ["step:start"],
+        "start",
+    ),
+    ("while True:\n    time.sleep(0.2)\ntotal = sum(data)", ["step:wait"], "hang"),
+)
+
+
+def alive(pid: int) -> bool:
+    """The process runs (a zombie nobody reaped yet is dead: it runs nothing)."""
+    try:
+        os.kill(pid, 0)
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except (ProcessLookupError, FileNotFoundError):
+        return False
+    return stat.rsplit(")", 1)[1].split()[0] != "Z"
+
+
+@pytest.fixture
+def hanging(jp_root_dir, notebooks) -> str:
+    notebooks.write(jp_root_dir / "slow" / "hang.ipynb", *HANGING_CELLS)
+    return "slow/hang.ipynb"
+
+
+async def test_execute_past_its_timeout_is_422_naming_the_cell_then_the_folder_is_free(
+    jp_fetch, jp_root_dir, hanging, tiny
+):
+    body = {"path": hanging, "output_dir": "shared", "execute": True, "timeout": 3}
+    error = refused(await export(jp_fetch, body), 422)
+    assert error.cell_id == "hang"
+    assert "cell hang was running" in error.message and "within 3 s" in error.message
+    assert not alive(int((jp_root_dir / "slow" / "child.pid").read_text()))
+    assert not (jp_root_dir / "shared").exists()
+    # the folder's lock was released: the next export into it proceeds
+    answer = exported(await export(jp_fetch, {"path": tiny, "output_dir": "shared"}))
+    assert answer.tests is not None and answer.tests.ok
+
+
+async def test_a_client_that_goes_away_stops_the_kernel_and_frees_the_folder(
+    jp_fetch, jp_root_dir, jp_http_port, jp_base_url, jp_auth_header, hanging, tiny
+):
+    # No timeout in the request (the server's default is 600 s): only the client leaving stops
+    # the notebook. Sent by hand so the test decides when the connection closes.
+    data = json.dumps({"path": hanging, "output_dir": "shared", "execute": True}).encode()
+    head = [
+        f"POST {jp_base_url}nbbridge/export HTTP/1.1",
+        f"Host: 127.0.0.1:{jp_http_port}",
+        *(f"{key}: {value}" for key, value in jp_auth_header.items()),
+        "Content-Type: application/json",
+        f"Content-Length: {len(data)}",
+    ]
+    reader, writer = await asyncio.open_connection("127.0.0.1", jp_http_port)
+    writer.write(("\r\n".join(head) + "\r\n\r\n").encode() + data)
+    await writer.drain()
+    pid_file = jp_root_dir / "slow" / "child.pid"
+    while not pid_file.exists():  # the notebook runs; its child has started
+        await asyncio.sleep(0.05)
+    writer.close()
+    await writer.wait_closed()
+    # this export waits for the folder's lock, which the stopped one gives back
+    answer = exported(
+        await export(jp_fetch, {"path": tiny, "output_dir": "shared", "run_tests": False})
+    )
+    assert answer.package == "tiny"
+    assert not alive(int(pid_file.read_text()))
+
+
+# The generated test of this test cell never ends (the notebook itself is never run here).
+HANGING_TEST_CELLS = (
+    ("data = [1, 2, 3]", ["step:load"], "load"),
+    (
+        "import pathlib, subprocess, time\n"
+        "child = subprocess.Popen(['sleep', '1000'])\n"
+        "pathlib.Path(CHILD).write_text(str(child.pid))\n"
+        "while True:\n    time.sleep(0.2)\n"
+        "assert data",
+        ["test"],
+        "forever",
+    ),
+)
+
+
+@pytest.mark.parametrize(
+    "jp_server_config",
+    [
+        {
+            "ServerApp": {"jpserver_extensions": {"nbbridge": True}},
+            "NbbridgeApp": {"execute_timeout": 3},
+        }
+    ],
+)
+async def test_tests_past_the_server_timeout_are_422_naming_the_test(
+    jp_fetch, jp_root_dir, notebooks
+):
+    pid_file = jp_root_dir / "child.pid"
+    load, (source, tags, cell_id) = HANGING_TEST_CELLS
+    cells = (load, (source.replace("CHILD", repr(str(pid_file))), tags, cell_id))
+    notebooks.write(jp_root_dir / "stuck.ipynb", *cells)
+    error = refused(await export(jp_fetch, {"path": "stuck.ipynb", "output_dir": "stuck"}), 422)
+    assert "the package was written" in error.message, error.message
+    assert "within 3 s" in error.message
+    assert "tests/test_pipeline.py::test_cell_1_of_the_notebook was running" in error.message
+    assert (jp_root_dir / "stuck" / "src" / "stuck" / "steps.py").is_file()
+    assert not alive(int(pid_file.read_text()))

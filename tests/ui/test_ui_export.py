@@ -297,3 +297,50 @@ def test_execute_and_dvc_target_record_golden_tests_and_stages(
     expect(result.locator('[data-nbbridge-export-file^="."]')).to_have_count(0)
     expect(result).to_contain_text(".nbbridge-dvc.json")
     screenshot(page, artifacts, "export-dvc-golden")
+
+
+def test_execute_past_the_timeout_setting_is_refused_naming_the_running_cell(
+    page: Page, lab: LabServer, artifacts: Path
+) -> None:
+    # The user's executeTimeout setting (3 s) travels with the request; the notebook hangs.
+    cells = [
+        ("import time\nn = 2", ["parameters"], "params"),
+        ("data = list(range(n))", ["step:load"], "load"),
+        ("while True:\n    time.sleep(0.2)\ntotal = sum(data)", ["step:wait"], "hang"),
+    ]
+    notebook = lab.write_notebook(
+        {
+            "cells": [
+                {
+                    "cell_type": "code",
+                    "id": cell_id,
+                    "metadata": {"tags": tags},
+                    "source": source,
+                    "outputs": [],
+                    "execution_count": None,
+                }
+                for source, tags, cell_id in cells
+            ],
+            "metadata": {},
+            "nbformat": 4,
+            "nbformat_minor": 5,
+        },
+        "hangs_forever.ipynb",
+    )
+    setting = lab.root.parent / "settings" / "nbbridge" / "plugin.jupyterlab-settings"
+    setting.parent.mkdir(parents=True, exist_ok=True)
+    setting.write_text('{"executeTimeout": 3}', encoding="utf-8")
+    try:
+        open_notebook(page, lab, notebook)
+        dialog = open_export_dialog(page)
+        expect(dialog).to_contain_text("stopped after 3 s")
+        dialog.locator('input[name="execute"]').check()
+        result = _export(dialog)
+    finally:
+        setting.unlink()
+    expect(result).to_have_attribute("data-nbbridge-export-result", "refused")
+    expect(result).to_contain_text("did not finish within 3 s")
+    expect(result).to_contain_text("cell hang was running")
+    expect(result.locator('[data-nbbridge-goto="hang"]')).to_have_text("Go to cell 3")
+    assert not (lab.root / "hangs_forever").exists(), "a stopped export must write nothing"
+    screenshot(page, artifacts, "export-timeout")

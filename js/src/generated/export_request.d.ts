@@ -28,6 +28,10 @@ export type RunTests = boolean;
  * Export target: package (default), dvc
  */
 export type Target = string | null;
+/**
+ * Seconds each run of the notebook (execute: it runs 3 times) and the test run may take before they are stopped; default: the server's NbbridgeApp.execute_timeout
+ */
+export type Timeout = number | null;
 
 /**
  * ``POST /nbbridge/export``: export a saved notebook into a folder, both inside the root.
@@ -40,4 +44,5 @@ export interface ExportRequest {
   path: Path;
   run_tests?: RunTests;
   target?: Target;
+  timeout?: Timeout;
 }

@@ -7,18 +7,27 @@ is never modified. It runs :data:`RUNS` times, the global random generators of `
 numpy seeded differently each time: only what every run agrees on becomes golden, so code that
 depends on unseeded randomness cannot make the generated tests flaky (a notebook that seeds its
 own generators overrides these seeds and stays fully asserted).
+
+Each run is bounded by the export's :mod:`.deadline` limits (the timeout is per run, so the
+three runs may take up to three times it): past it, or when the export is cancelled, the kernel
+and every process it started are killed, and :class:`~.deadline.ExecutionStopped` names the cell
+that was running. The package is written only after the runs, so nothing is written then.
 """
 
 from __future__ import annotations
 
 import copy
 import json
+import logging
 import tempfile
+import threading
 from pathlib import Path
 from typing import Any
 
 from ..detail import Analysis
+from . import deadline
 from . import fingerprint as fingerprint_module
+from .deadline import ExecutionStopped
 from .errors import ExecutionFailed
 from .fingerprint import stable_part
 
@@ -77,34 +86,134 @@ def instrument(
     return copied
 
 
-def _run_once(nb: dict[str, Any], notebook_dir: Path, kernel: str | None) -> dict[str, Any]:
-    """Execute ``nb`` with papermill in ``notebook_dir``; return the executed notebook."""
+class _Running:
+    """nbclient's hooks: which cell of the instrumented notebook runs now."""
+
+    def __init__(self) -> None:
+        self.index: int | None = None
+        self.last: int | None = None
+
+    def execute(self, cell: Any, cell_index: int) -> None:
+        self.index = cell_index
+
+    def executed(self, cell: Any, cell_index: int, execute_reply: Any = None) -> None:
+        self.index, self.last = None, cell_index
+
+
+def _cell_label(cells: list[dict[str, Any]], index: int) -> tuple[str | None, str]:
+    """The notebook's cell at ``index`` of the instrumented copy: its id and how to name it."""
+    cell = cells[index]
+    if _RECORDER_TAG not in cell.get("metadata", {}).get("tags", []):
+        cell_id = cell.get("id")
+        return cell_id, f"cell {cell_id}"
+    if index == 0:
+        return None, "nbbridge's set-up cell (before the notebook's first cell)"
+    before = cells[index - 1].get("id")
+    return before, f"nbbridge's recording of the step outputs after cell {before}"
+
+
+def _stopped(
+    nb: dict[str, Any], running: _Running, reason: str, timeout: float | None, run: int
+) -> ExecutionStopped:
+    cells = nb.get("cells", [])
+    if running.index is not None:
+        cell_id, what = _cell_label(cells, running.index)
+        doing = f"{what} was running"
+    elif running.last is not None:
+        cell_id, what = _cell_label(cells, running.last)
+        doing = f"{what} had finished, the next had not started"
+    else:
+        cell_id, doing = None, "the kernel was starting (no cell had run)"
+    when = f"run {run + 1} of {RUNS} of the notebook for golden tests"
+    if reason == "timeout":
+        message = (
+            f"the notebook did not finish within {timeout:g} s ({when}): {doing}; the kernel "
+            "was stopped and nothing was written (raise the timeout if the notebook needs longer)"
+        )
+    else:
+        message = (
+            f"the export was cancelled during {when}: {doing}; the kernel was stopped and "
+            "nothing was written"
+        )
+    return ExecutionStopped(message, reason=reason, cell_id=cell_id, running=doing)
+
+
+class _KilledKernelNotice(logging.Filter):
+    """Drops nbclient's "Kernel died ..." error for a kernel nbbridge killed on purpose: the
+    ExecutionStopped message says what happened (and "died" would mislead)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.watches: dict[int, deadline.Watch] = {}  # thread running a notebook → its watch
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        watch = self.watches.get(record.thread or 0)
+        killed = watch is not None and watch.fired is not None
+        return not (killed and record.getMessage().startswith("Kernel died"))
+
+
+_KILLED_NOTICE = _KilledKernelNotice()
+
+
+def _run_once(
+    nb: dict[str, Any], notebook_dir: Path, kernel: str | None, run: int = 0
+) -> dict[str, Any]:
+    """Execute ``nb`` with papermill in ``notebook_dir``; return the executed notebook.
+
+    Under the export's :func:`~.deadline.current` limits: past the timeout, or once cancelled,
+    the kernel and its children are killed and :class:`ExecutionStopped` names the cell.
+    """
     import nbformat
     import papermill
     from papermill.exceptions import PapermillExecutionError
 
+    chosen = deadline.current()
+    if chosen.cancelled:
+        raise _stopped(nb, _Running(), "cancelled", chosen.timeout, run)
+    running = _Running()
+    killer = deadline.KernelKiller()
     with tempfile.TemporaryDirectory(prefix="nbbridge-record-") as work:
         source = Path(work) / "recorded.ipynb"
         nbformat.write(nbformat.from_dict(nb), str(source))
-        try:
-            return papermill.execute_notebook(
-                str(source),
-                str(Path(work) / "out.ipynb"),
-                kernel_name=kernel,
-                cwd=str(notebook_dir),
-                progress_bar=False,
-                request_save_on_cell_execute=False,
-            )
-        except PapermillExecutionError as exc:
-            # cell_index counts the recorder cells too: name the notebook's own cell by its id.
-            cells = nb.get("cells", [])
-            index = exc.cell_index
-            cell_id = cells[index].get("id") if 0 <= index < len(cells) else None
-            raise ExecutionFailed(
-                f"the notebook failed while executing for golden tests: cell {cell_id} "
-                f"raised {exc.ename}: {exc.evalue}",
-                cell_id=cell_id,
-            ) from None
+        # nbclient logs through papermill's logger (papermill passes it, not nbclient's own).
+        logging.getLogger("papermill").addFilter(_KILLED_NOTICE)
+        with deadline.watch(chosen, killer) as watchdog:
+            _KILLED_NOTICE.watches[threading.get_ident()] = watchdog
+            try:
+                executed = papermill.execute_notebook(
+                    str(source),
+                    str(Path(work) / "out.ipynb"),
+                    kernel_name=kernel,
+                    cwd=str(notebook_dir),
+                    progress_bar=False,
+                    request_save_on_cell_execute=False,
+                    kernel_manager_class=killer.manager_class(),
+                    on_cell_execute=running.execute,
+                    on_cell_executed=running.executed,
+                )
+            except PapermillExecutionError as exc:
+                if watchdog.fired:
+                    raise _stopped(nb, running, watchdog.fired, chosen.timeout, run) from None
+                # cell_index counts the recorder cells too: name the notebook's own cell by its id.
+                cells = nb.get("cells", [])
+                index = exc.cell_index
+                cell_id = cells[index].get("id") if 0 <= index < len(cells) else None
+                raise ExecutionFailed(
+                    f"the notebook failed while executing for golden tests: cell {cell_id} "
+                    f"raised {exc.ename}: {exc.evalue}",
+                    cell_id=cell_id,
+                ) from None
+            except Exception:
+                # The kernel killed under it: nbclient's DeadKernelError, or a RuntimeError when
+                # it died while starting. Anything else is the notebook's own failure.
+                if watchdog.fired:
+                    raise _stopped(nb, running, watchdog.fired, chosen.timeout, run) from None
+                raise
+            finally:
+                _KILLED_NOTICE.watches.pop(threading.get_ident(), None)
+        if watchdog.fired:  # it ran out as the last cell ended: still not a run to trust
+            raise _stopped(nb, running, watchdog.fired, chosen.timeout, run)
+        return executed
 
 
 def _printed_by_step(executed: dict[str, Any], analysis: Analysis) -> dict[str, str]:
@@ -131,7 +240,8 @@ def record_golden(
     for seed in range(RUNS):
         with tempfile.TemporaryDirectory(prefix="nbbridge-golden-") as work:
             log = Path(work) / "fingerprints.jsonl"
-            executed = _run_once(instrument(nb, analysis, returns, log, seed), notebook_dir, kernel)
+            instrumented = instrument(nb, analysis, returns, log, seed)
+            executed = _run_once(instrumented, notebook_dir, kernel, run=seed)
             rows = [json.loads(line) for line in log.read_text().splitlines() if line.strip()]
         runs.append({row["step"]: row["outputs"] for row in rows})
         printed.append(_printed_by_step(executed, analysis))

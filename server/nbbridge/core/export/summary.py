@@ -38,13 +38,16 @@ class Refusal:
     * ``rejected``: the analysis found errors (``problems``, each with its cell);
     * ``hand-edited``: files edited since the last export (``files``), kept; force replaces them;
     * ``invalid``: bad input (package name, folder, notebook file, target);
-    * ``execution``: the notebook itself failed while running (``--execute``).
+    * ``execution``: the notebook itself failed while running (``--execute``), or the user's
+      code (the notebook, the package's tests) ran past its timeout or was cancelled and was
+      stopped; ``cell_id`` names the cell that failed or was running, when known.
     """
 
     kind: str
     message: str
     problems: list[Problem] = field(default_factory=list)
     files: list[str] = field(default_factory=list)
+    cell_id: str | None = None
 
     @property
     def exit_code(self) -> int:
@@ -67,8 +70,8 @@ def refusal(exc: BaseException) -> Refusal | None:
         return Refusal("rejected", str(exc), problems=list(exc.problems))
     if isinstance(exc, HandEditedFiles):
         return Refusal("hand-edited", str(exc), files=list(exc.files))
-    if isinstance(exc, ExecutionFailed):
-        return Refusal("execution", str(exc))
+    if isinstance(exc, ExecutionFailed):  # ExecutionStopped too (timeout, cancel)
+        return Refusal("execution", str(exc), cell_id=exc.cell_id)
     if isinstance(exc, ExportError):
         return Refusal("invalid", str(exc))
     if isinstance(exc, NotebookError):

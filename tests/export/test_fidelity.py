@@ -51,6 +51,22 @@ CASES: dict[str, tuple[Cells, dict[str, str], tuple[str, str], str]] = {
         ("print(sqrt(-9))", "print(sqrt(9))"),
         "steps.py",
     ),
+    # print(df), print(df.head()), print(df.describe()) of frames wider than 80 characters:
+    # the kernel shows 20 of the 25 columns, wrapped; a script as many as fit one line.
+    "printed-wide-frames": (
+        [
+            ("import numpy as np\nimport pandas as pd", []),
+            (
+                "df = pd.DataFrame(np.arange(300).reshape(12, 25), "
+                "columns=[f'column_{i}' for i in range(25)])\nprint(df)",
+                [],
+            ),
+            ("print(df.head())\nprint(df.describe())", []),
+        ],
+        {},
+        ("np.arange(300)", "np.arange(1, 301)"),
+        "steps.py",
+    ),
 }
 
 
@@ -88,12 +104,26 @@ def test_exported_package_prints_what_the_notebook_printed_and_its_tests_guard_i
     order = analyze(nb).order
     assert set(printed) == set(order)
     assert any(printed.values())
-    env = dict(os.environ, PYTHONPATH=str(out / "src"), COLUMNS="80")
+    # A terminal wider than the kernel's 80 characters changes nothing.
+    env = dict(os.environ, PYTHONPATH=str(out / "src"), COLUMNS="200")
     ran = subprocess.run(
         [sys.executable, "-m", result.package], cwd=folder, env=env, capture_output=True, text=True
     )
     assert ran.returncode == 0, ran.stderr
     assert ran.stdout == "".join(printed[step] for step in order)
+
+    if name == "printed-wide-frames":
+        # Imported as a library, the package leaves pandas' display options alone.
+        library_use = (
+            "import pandas, fidelity\n"
+            "fidelity.run()\n"
+            "print(pandas.get_option('display.max_columns'))"
+        )
+        ran = subprocess.run(
+            [sys.executable, "-c", library_use], cwd=folder, env=env, capture_output=True, text=True
+        )
+        assert ran.returncode == 0, ran.stderr
+        assert ran.stdout.splitlines()[-1] == "0"  # pandas' own choice in a script
 
     mutate(out / "src" / result.package / where, old, new)
     broken = run_package_tests(out)

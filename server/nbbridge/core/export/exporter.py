@@ -24,6 +24,7 @@ from .gen_params import main_module, params_module
 from .gen_tests import fingerprint_helper, golden_json, tests_module
 from .naming import check_package_name, default_package_name, unclashing_name
 from .plan import make_plan
+from .printing import prints_pandas
 from .recorder import record_golden
 
 __all__ = ["ExportResult", "PipelineRejected", "export_package", "render_package"]
@@ -85,6 +86,7 @@ def render_package(
     name = check_package_name(package or default, imported)
     plan = make_plan(analysis, name)
     deps = resolve_dependencies(modules, own=[name])
+    pandas = prints_pandas(deps.requirements)
     golden = None
     if execute_in is not None:
         returns = {sp.step.name: list(sp.returns) for sp in plan.steps}
@@ -97,9 +99,9 @@ def render_package(
         f"{src}/lib.py": lib_module(plan),
         f"{src}/steps.py": steps_module(plan),
         f"{src}/pipeline.py": pipeline_module(plan),
-        f"{src}/__main__.py": main_module(name, analysis.pipeline.parameters),
+        f"{src}/__main__.py": main_module(name, analysis.pipeline.parameters, pandas),
         "tests/fingerprints.py": fingerprint_helper(),
-        "tests/test_pipeline.py": tests_module(plan, has_golden=golden is not None),
+        "tests/test_pipeline.py": tests_module(plan, golden is not None, pandas),
     }
     if golden is not None:
         files["tests/golden.json"] = golden_json(*golden)

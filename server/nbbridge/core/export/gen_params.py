@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ..model import Parameter
 from .escaping import docstring_text
+from .printing import option_context
 
 __all__ = ["main_module", "params_module", "python_literal"]
 
@@ -44,8 +45,14 @@ class Params:
 '''
 
 
-def main_module(package: str, parameters: list[Parameter]) -> str:
-    """``python -m PKG --name value``: the names papermill's ``-p name value`` uses."""
+def main_module(package: str, parameters: list[Parameter], pandas: bool = False) -> str:
+    """``python -m PKG --name value``: the names papermill's ``-p name value`` uses; with
+    ``pandas``, pandas objects print as in the notebook's kernel (see :mod:`.printing`)."""
+    run_call = "run(Params(**given))"
+    as_in_jupyter = ""
+    if pandas:
+        run_call = f"with _as_in_jupyter():\n        {run_call}"
+        as_in_jupyter = _AS_IN_JUPYTER.format(context=option_context())
     return f'''"""Run the pipeline: ``python -m {package} --name value`` (papermill's parameter names)."""
 
 import argparse
@@ -93,10 +100,22 @@ def main(argv: list[str] | None = None) -> int:
             given[name] = _parse(spec.type if isinstance(spec.type, type) else object, text)
         except ValueError as exc:
             parser.error(f"--{{name}}: {{exc}}")
-    run(Params(**given))
+    {run_call}
     return 0
+{as_in_jupyter}
 
 
 if __name__ == "__main__":
     sys.exit(main())
+'''
+
+
+_AS_IN_JUPYTER = '''
+
+def _as_in_jupyter():
+    """Print pandas objects as the notebook's Jupyter kernel did: there pandas shows up to 20
+    columns (wide frames wrap), in a script as many as fit the terminal (the rest elided)."""
+    import pandas
+
+    return {context}
 '''

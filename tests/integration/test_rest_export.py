@@ -146,7 +146,7 @@ async def test_hand_edits_are_409_listing_the_files_until_force(jp_fetch, jp_roo
         ({"execute": "sometimes"}, 400, "execute", ["execute"]),
         ({"timeout": 0}, 400, "timeout", ["timeout", "greater than 0"]),
         ({"timeout": 86_401}, 400, "timeout", ["timeout", "86400"]),
-        ({"timeout": "soon"}, 400, "timeout", ["timeout"]),
+        ({"timeout": "soon"}, 400, "timeout", ["timeout", "number"]),
         ({"surprise": 1}, 400, "surprise", ["surprise"]),
         ({"path": "missing.ipynb"}, 404, "path", ["missing.ipynb"]),
         ({"path": "notes.txt"}, 400, "path", [".ipynb"]),

@@ -64,6 +64,7 @@ class ErrorBody(BaseModel):
         first = refused.problems[0].cell_id if refused.problems else None
         return cls(
             message=refused.message,
+            field=refused.field,
             cell_id=refused.cell_id or first,
             problems=refused.problems or None,
             files=refused.files or None,

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
+
 from jupyter_server.extension.application import ExtensionApp
-from traitlets import Float, TraitError, validate
+from traitlets import Float, Integer, TraitError, validate
 
 from ._version import __version__
 from .core import Analyzer
@@ -19,6 +21,18 @@ class NbbridgeApp(ExtensionApp):
     name = "nbbridge"
     version = __version__
     description = "nbbridge: notebooks as pipelines"
+
+    max_notebook_bytes = Integer(
+        64 * 1024 * 1024,
+        config=True,
+        help="Largest unsaved notebook (request body, outputs stripped) POST /nbbridge/pipeline "
+        "analyses; larger bodies are refused with 413.",
+    )
+    analysis_cache_bytes = Integer(
+        64 * 1024 * 1024,
+        config=True,
+        help="Source text the analysis keeps parsed between requests (oldest cells dropped first).",
+    )
 
     execute_timeout = Float(
         DEFAULT_TIMEOUT,
@@ -37,12 +51,19 @@ class NbbridgeApp(ExtensionApp):
 
     def initialize_settings(self) -> None:
         # One Analyzer for the whole server: re-analysing after an edit then costs one cell.
-        self.analyzer = Analyzer()
+        self.analyzer = Analyzer(max_bytes=self.analysis_cache_bytes)
+        # One thread for analyses: off the event loop, and the analyzer's cache is never raced.
+        self.analysis_pool = ThreadPoolExecutor(1, thread_name_prefix="nbbridge-analysis")
         self.settings.update(
             nbbridge_analyzer=self.analyzer,
+            nbbridge_analysis_pool=self.analysis_pool,
+            nbbridge_max_notebook_bytes=self.max_notebook_bytes,
             nbbridge_root_dir=self.serverapp.root_dir,
             nbbridge_execute_timeout=self.execute_timeout,
         )
+
+    async def stop_extension(self) -> None:
+        self.analysis_pool.shutdown(wait=False, cancel_futures=True)
 
     def initialize_handlers(self) -> None:
         self.handlers.extend(route_table())

@@ -8,6 +8,7 @@ usage errors use 2 too).
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -28,9 +29,29 @@ class BadInput(click.ClickException):
     exit_code = 2
 
 
+def _usable_path(value: str, what: str) -> Path:
+    """``value`` as a path nbbridge can stat (it need not exist); BadInput naming ``what`` if
+    it is empty, too long for the file system or a loop of symbolic links."""
+    from .core.paths import PathError, check_lengths
+    from .core.text import quoted
+
+    if not value:
+        raise BadInput(f"{what}: an empty path names no file")
+    try:
+        check_lengths(value, what)
+        os.stat(value)
+    except PathError as exc:
+        raise BadInput(exc.message) from None
+    except FileNotFoundError:
+        pass
+    except OSError as exc:
+        raise BadInput(f"{what}: {quoted(value)} cannot be used ({exc.strerror})") from None
+    return Path(value)
+
+
 def _read(notebook: str) -> dict[str, Any]:
     """The checked notebook at ``notebook``; BadInput (exit 2, one line) when it cannot be."""
-    path = Path(notebook)
+    path = _usable_path(notebook, "NOTEBOOK")
     if not path.exists():
         raise BadInput(f"{notebook}: no such file")
     if path.is_dir():
@@ -154,8 +175,11 @@ def export(
     if target not in _target_names():
         choices = ", ".join(_target_names())
         raise BadInput(f"--target: unknown target {target!r}; choose one of: {choices}")
+    if package is not None and not package:
+        raise BadInput("--name: an empty name; give a lowercase Python identifier")
     nb = _read(notebook)
-    if Path(output).exists() and not Path(output).is_dir():
+    out = _usable_path(output, "-o")
+    if out.exists() and not out.is_dir():
         raise BadInput(f"-o {output}: is a file, not a folder")
     from .api import ErrorBody, ExportResponse
     from .core.export import deadline
@@ -183,10 +207,14 @@ def export(
         if as_json:
             body = ErrorBody.from_refusal(refused)
             click.echo(body.model_dump_json(indent=2, exclude_none=True))
-        raise ExportRefused(refused.message, refused.exit_code) from None
+        message = refused.message
+        if refused.field == "output_dir":  # the core names paths inside the folder only
+            message = f"-o {output}: {message}"
+        raise ExportRefused(message, refused.exit_code) from None
     if as_json:
         click.echo(
             ExportResponse.from_result(result, target, str(output)).model_dump_json(indent=2)
         )
     else:
         click.echo(render_result(result, notebook, target))
+

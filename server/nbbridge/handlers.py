@@ -37,6 +37,7 @@ from .core.paths import (
     resolve_inside,
     resolve_notebook,
 )
+from .core.text import clip, quoted
 
 __all__ = [
     "ExportHandler",
@@ -79,6 +80,35 @@ class Refused(Exception):
         super().__init__(body.message)
         self.status = status
         self.body = body
+
+
+# Long enough for every message nbbridge writes; what is cut is an echo of the input.
+MAX_MESSAGE = 2_000
+
+
+def _private(body: ErrorBody, root: str) -> ErrorBody:
+    """``body`` with the server's own folders taken out and echoed input cut short.
+
+    Messages are written to name paths relative to the root already; this is the last line of
+    defence for the ones that come from elsewhere (a library's exception text, say).
+    """
+    real = str(Path(root).resolve())
+
+    def clean(text: str, limit: int) -> str:
+        for folder in sorted({real, str(root)}, key=len, reverse=True):
+            text = text.replace(folder + "/", "").replace(folder, ".")
+        return clip(text, limit)
+
+    problems = body.problems
+    if problems:
+        problems = [p.model_copy(update={"message": clean(p.message, 500)}) for p in problems]
+    return body.model_copy(
+        update={
+            "message": clean(body.message, MAX_MESSAGE),
+            "problems": problems,
+            "files": [clean(f, 500) for f in body.files] if body.files else body.files,
+        }
+    )
 
 
 def error_answer(exc: BaseException | None) -> tuple[int, ErrorBody] | None:
@@ -128,28 +158,48 @@ class NbbridgeHandler(APIHandler):
             super().write_error(status_code, **kwargs)
             return
         status, body = answer
+        body = _private(body, self.root_dir)
         self.set_status(status)
         self.set_header("Content-Type", "application/json")
         self.finish(body.model_dump_json(exclude_none=True))
 
 
 class PipelineHandler(NbbridgeHandler):
-    """``POST /nbbridge/pipeline``: a saved notebook (``path``) or unsaved JSON → its Pipeline."""
+    """``POST /nbbridge/pipeline``: a saved notebook (``path``) or unsaved JSON → its Pipeline.
+
+    Parsing the body, reading the notebook and the analysis run on the analysis thread (one, so
+    the analyzer's cell cache is never raced), never on the event loop: a 20,000-cell notebook
+    must not stall kernel messages and every other request.
+    """
 
     auth_resource = "contents"
 
     @tornado.web.authenticated
     @authorized(action="read")
-    def post(self) -> None:
-        request = PipelineRequest.model_validate_json(self.request.body or b"")
+    async def post(self) -> None:
+        body = self.request.body or b""
+        limit = self.settings["nbbridge_max_notebook_bytes"]
+        if len(body) > limit:
+            message = (
+                f"request body: {len(body):,} bytes is more than the {limit:,} this server "
+                "analyses (NbbridgeApp.max_notebook_bytes)"
+            )
+            raise Refused(413, ErrorBody(message=message, field="notebook"))
+        pool = self.settings["nbbridge_analysis_pool"]
+        loop = asyncio.get_running_loop()
+        answer = await loop.run_in_executor(pool, self._analyse, body)
+        self.finish(answer)
+
+    def _analyse(self, body: bytes) -> str:
+        request = PipelineRequest.model_validate_json(body)
         if request.path is not None:
-            nb = read_notebook(resolve_notebook(self.root_dir, request.path))
+            notebook = resolve_notebook(self.root_dir, request.path)
+            nb = read_notebook(notebook, label=request.path)
             name = request.path
         else:
             nb = load_notebook_json(request.notebook)
             name = ""
-        pipeline = self.analyzer.analyze(nb, name)
-        self.finish(pipeline.model_dump_json())
+        return self.analyzer.analyze(nb, name).model_dump_json()
 
 
 # Refusal kinds (nbbridge.core.export.summary) → HTTP status. The notebook failing under
@@ -225,7 +275,7 @@ class ExportHandler(NbbridgeHandler):
                 check_package_name(request.package)
             except ExportError as exc:
                 raise Refused(400, ErrorBody(message=f"package: {exc}", field="package")) from None
-        nb = read_notebook(notebook)
+        nb = read_notebook(notebook, label=request.path)
         timeout = request.timeout or self.settings.get("nbbridge_execute_timeout")
         limits = deadline.Limits(timeout or deadline.DEFAULT_TIMEOUT, self._cancel)
         async with self._lock(out_dir):
@@ -254,6 +304,8 @@ class ExportHandler(NbbridgeHandler):
                 if refused is None:
                     raise
                 body = ErrorBody.from_refusal(refused)
+                if refused.field == "output_dir":  # the core names paths inside the folder only
+                    body.message = f"output_dir {quoted(request.output_dir)}: {body.message}"
                 raise Refused(_REFUSAL_STATUS[refused.kind], body) from None
         directory = out_dir.relative_to(Path(self.root_dir).resolve()).as_posix()
         response = ExportResponse.from_result(result, target, directory, tests)

@@ -48,6 +48,7 @@ class Refusal:
     problems: list[Problem] = field(default_factory=list)
     files: list[str] = field(default_factory=list)
     cell_id: str | None = None
+    field: str | None = None  # the request field at fault, when one is
 
     @property
     def exit_code(self) -> int:
@@ -73,7 +74,7 @@ def refusal(exc: BaseException) -> Refusal | None:
     if isinstance(exc, ExecutionFailed):  # ExecutionStopped too (timeout, cancel)
         return Refusal("execution", str(exc), cell_id=exc.cell_id)
     if isinstance(exc, ExportError):
-        return Refusal("invalid", str(exc))
+        return Refusal("invalid", str(exc), field=exc.field)
     if isinstance(exc, NotebookError):
         return Refusal("invalid", str(exc))
     if _execution_error(exc):

@@ -152,7 +152,7 @@ async def test_hand_edits_are_409_listing_the_files_until_force(jp_fetch, jp_roo
         ({"path": "notes.txt"}, 400, "path", [".ipynb"]),
         ({"output_dir": "notes.txt"}, 400, "output_dir", ["not a folder"]),
         ({"output_dir": ""}, 400, "output_dir", ["empty"]),
-        ({"output_dir": "work"}, 400, None, ["not empty"]),
+        ({"output_dir": "work"}, 400, "output_dir", ["output_dir 'work'", "not empty"]),
     ],
 )
 async def test_bad_requests_are_4xx_naming_the_field(

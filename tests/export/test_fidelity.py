@@ -67,6 +67,22 @@ CASES: dict[str, tuple[Cells, dict[str, str], tuple[str, str], str]] = {
         ("np.arange(300)", "np.arange(1, 301)"),
         "steps.py",
     ),
+    # nbdev's house style, on local modules beside the notebook: one with __all__, one without.
+    "star-imports-of-local-modules": (
+        [
+            ("from helpers import *\nfrom tools import *", []),
+            ("x = scale(OFFSET)\nprint(x, clamp(x))", []),
+            ("print(Box().label(), LIMIT)", []),
+        ],
+        {
+            "helpers.py": '__all__ = ["scale", "OFFSET"]\nOFFSET = 3\n\n\ndef scale(v):\n'
+            "    return v * 2\n\n\ndef unlisted():\n    return 0\n",
+            "tools.py": "LIMIT = 5\n\n\ndef clamp(v):\n    return min(v, LIMIT)\n\n\n"
+            "class Box:\n    def label(self):\n        return 'box'\n",
+        },
+        ("print(x, clamp(x))", "print(x, clamp(x - 2))"),
+        "steps.py",
+    ),
 }
 
 
@@ -87,13 +103,15 @@ def _each_cell_a_step(cells: Cells) -> Cells:
 @pytest.mark.parametrize("split", ["as-written", "cell-per-step"])
 @pytest.mark.parametrize("name", sorted(CASES))
 def test_exported_package_prints_what_the_notebook_printed_and_its_tests_guard_it(
-    name: str, split: str, tmp_path: Path
+    name: str, split: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     cells, files, (old, new), where = CASES[name]
     if split == "cell-per-step":
         cells = _each_cell_a_step(cells)
     folder = tmp_path / "nb"
     nb = _write_notebook(folder, cells, files)
+    # The notebook's local modules are not part of the package: its tests find them there.
+    monkeypatch.setenv("PYTHONPATH", str(folder))
     out = tmp_path / "pkg"
     result = export_package(nb, "notebook.ipynb", out, package="fidelity", execute_in=folder)
     ruff_and_black_clean(out)
@@ -105,7 +123,7 @@ def test_exported_package_prints_what_the_notebook_printed_and_its_tests_guard_i
     assert set(printed) == set(order)
     assert any(printed.values())
     # A terminal wider than the kernel's 80 characters changes nothing.
-    env = dict(os.environ, PYTHONPATH=str(out / "src"), COLUMNS="200")
+    env = dict(os.environ, PYTHONPATH=f"{out / 'src'}{os.pathsep}{folder}", COLUMNS="200")
     ran = subprocess.run(
         [sys.executable, "-m", result.package], cwd=folder, env=env, capture_output=True, text=True
     )

@@ -126,16 +126,27 @@ def test_invalid_step_names():
     assert "empty step name" in invalid[3].message
 
 
-def test_star_import_is_an_error_and_silences_undefined_names():
+def test_a_star_import_whose_names_cannot_be_read_is_a_warning_naming_what_it_may_define():
+    # math has no Python source to read: which names it binds stays unknown.
     p = run(code("from math import *", "step:a"), code("r = floor(2.5)", "step:b"))
-    [problem] = p.problems
-    assert (problem.code, problem.severity, problem.cell_id, problem.line) == (
-        "star-import",
-        "error",
-        "c0",
-        1,
-    )
-    assert "from math import *" in problem.message
+    star, floor = p.problems
+    assert (star.code, star.severity, star.cell_id, star.line) == ("star-import", "warning", "c0", 1)
+    assert "from math import *" in star.message
+    assert (floor.code, floor.severity, floor.cell_id) == ("undefined-name", "warning", "c1")
+    assert "'floor'" in floor.message and "from math import *" in floor.message
+
+
+def test_a_name_read_before_any_unknown_star_import_is_still_an_error():
+    p = run(code("r = floor(2.5)", "step:a"), code("from math import *", "step:b"))
+    assert [(q.code, q.severity) for q in p.problems if q.code == "undefined-name"] == [
+        ("undefined-name", "error")
+    ]
+
+
+def test_a_star_import_inside_a_block_is_an_error():
+    p = run(code("if True:\n    from json import *", "step:a"))
+    (problem,) = problems_of(p, "star-import")
+    assert (problem.severity, problem.line) == ("error", 2)
 
 
 def test_star_import_in_a_skipped_cell_is_not_reported():

@@ -18,6 +18,7 @@ from .model import Edge, LibraryItem, Parameter, Pipeline, Problem, Step
 from .parameters import extract_parameters
 from .problems import make_problem
 from .resolve import Shape, resolve
+from .star_cells import star_aware
 from .structure import LIBRARY, PARAMETERS, SKIP, TEST, CellUnit, Structure, build_structure
 
 __all__ = ["Analyzer", "analyze", "analyze_detailed"]
@@ -60,15 +61,18 @@ class Analyzer:
         """The notebook as a pipeline (see DESIGN.md §2–3)."""
         return self._run(nb, notebook)[0]
 
-    def analyze_detailed(self, nb: dict[str, Any], notebook: str = "") -> Analysis:
-        """The pipeline plus the per-step code and roles export needs."""
-        pipeline, structure, shape, metrics = self._run(nb, notebook)
+    def analyze_detailed(
+        self, nb: dict[str, Any], notebook: str = "", folder: str | None = None
+    ) -> Analysis:
+        """The pipeline plus the per-step code and roles export needs; ``folder`` is the
+        notebook's (star imports of its local modules are resolved there)."""
+        pipeline, structure, shape, metrics = self._run(nb, notebook, folder)
         return _detail(pipeline, structure, shape, metrics)
 
     def _run(
-        self, nb: dict[str, Any], notebook: str
+        self, nb: dict[str, Any], notebook: str, folder: str | None = None
     ) -> tuple[Pipeline, Structure, Shape, list[Metric]]:
-        structure = build_structure(nb, self.parse)
+        structure = build_structure(nb, star_aware(self.parse, notebook, folder))
         problems = list(structure.problems)
         parameters: dict[str, Parameter] = {}
         for unit in structure.units:
@@ -114,7 +118,12 @@ class Analyzer:
             order=shape.order,
             library=[
                 LibraryItem.model_construct(
-                    cell_id=unit.cell_id, names=[n for n in unit.parse.facts.kinds if n != DOC]
+                    cell_id=unit.cell_id,
+                    names=[
+                        n
+                        for n in unit.parse.facts.kinds
+                        if n != DOC and n not in unit.parse.facts.star_bound
+                    ],
                 )
                 for unit in structure.units
                 if unit.role == LIBRARY and unit.parse.facts is not None and unit.parse.facts.kinds
@@ -132,9 +141,9 @@ def analyze(nb: dict[str, Any], notebook: str = "") -> Pipeline:
     return _default.analyze(nb, notebook)
 
 
-def analyze_detailed(nb: dict[str, Any], notebook: str = "") -> Analysis:
+def analyze_detailed(nb: dict[str, Any], notebook: str = "", folder: str | None = None) -> Analysis:
     """Like :func:`analyze`, with the per-step code export needs."""
-    return _default.analyze_detailed(nb, notebook)
+    return _default.analyze_detailed(nb, notebook, folder)
 
 
 def _metrics(structure: Structure) -> list[Metric]:

@@ -175,6 +175,9 @@ def _is_definition(statement: ast.stmt) -> bool:
     return False
 
 
+is_definition = _is_definition  # imports, def/class, docstrings, UPPER_CASE literals
+
+
 def _constant_name(target: ast.expr) -> bool:
     """``MAX_ROWS`` or ``__all__``: names that say "constant" by convention."""
     if not isinstance(target, ast.Name):

@@ -57,3 +57,5 @@ class CellFacts:
     # Names a `del` may have unbound at the cell's end (deleted on some path and not bound
     # again there); the surely deleted ones are in `deleted`.
     unbound: frozenset[str] = frozenset()
+    # Names the cell's star imports bind (read from the modules: see :mod:`.star_cells`).
+    star_bound: frozenset[str] = frozenset()

@@ -84,7 +84,9 @@ def _conflicts(structure: Structure) -> dict[str, list[tuple[CellUnit, Meaning]]
         facts = unit.parse.facts
         if facts is None or unit.role == SKIP:
             continue
-        for name in facts.hoisted:
+        # A star import's names are left out: `from fastcore.utils import *` binds the `os`
+        # that `import os` binds (the module's own import of it), as nbdev notebooks rely on.
+        for name in facts.hoisted - facts.star_bound if facts.star_bound else facts.hoisted:
             binders.setdefault(name, []).append(unit)
         if unit.role == LIBRARY:
             for name in facts.local:

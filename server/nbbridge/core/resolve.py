@@ -27,6 +27,7 @@ from .graph import find_cycles, reachability, topological_order
 from .import_meanings import plan_imports
 from .model import Problem
 from .problems import make_problem
+from .star_cells import nested_star_lines
 from .structure import BUILTIN_NAMES, SKIP, Structure
 from .undefined import undefined_problems
 
@@ -313,16 +314,31 @@ def _order(
 
 
 def _star_import_problems(shape: Shape, flow: Dataflow) -> None:
+    """Star imports whose names could not be read (the resolvable ones bind their names)."""
     for unit in flow.star_import_cells:
         if unit.role == SKIP or unit.parse.facts is None:
             continue
+        nested = nested_star_lines(unit.parse)
         for module, line in unit.parse.facts.star_imports:
-            message = (
-                f"`from {module} import *` hides which names it defines, so nbbridge cannot "
-                f"tell where names come from; import the names you use (from {module} import "
-                "a, b)"
+            if line in nested:
+                message = (
+                    f"`from {module} import *` inside a block: exported, the block is in a step "
+                    "function, where Python refuses `import *`; move it to the top level of the "
+                    f"cell, or import the names you use (from {module} import a, b)"
+                )
+                severity = "error"
+            else:
+                message = (
+                    f"`from {module} import *`: nbbridge cannot read which names {module} "
+                    "defines (not found from the notebook's folder, no Python source, or a "
+                    "computed __all__); names used but defined nowhere in the notebook are taken "
+                    f"to come from it; import the names you use (from {module} import a, b) to "
+                    "be sure"
+                )
+                severity = "warning"
+            shape.problems.append(
+                make_problem(severity, "star-import", message, unit.cell_id, line)
             )
-            shape.problems.append(make_problem("error", "star-import", message, unit.cell_id, line))
 
 
 def _ambiguity_problems(

@@ -83,6 +83,7 @@ def build_structure(nb: dict[str, Any], parse: Callable[[str], CellParse]) -> St
     step_names: dict[int, list[str]] = {}
     after_tags: dict[int, list[str]] = {}
     cells = nb.get("cells") if isinstance(nb.get("cells"), list) else []
+    hidden_setup: list[CellUnit] = []
     for index, cell in enumerate(cells):
         if not isinstance(cell, dict) or cell.get("cell_type") != "code":
             continue
@@ -114,6 +115,8 @@ def build_structure(nb: dict[str, Any], parse: Callable[[str], CellParse]) -> St
         hidden = marks.hidden and not marks.library and not explicit
         if ROLE_SKIP in roles or marks.no_eval or hidden:
             units.append(CellUnit(index, cell_id, parsed, SKIP))
+            if hidden and ROLE_SKIP not in roles and not marks.no_eval and parsed.definitions_only:
+                hidden_setup.append(units[-1])
             continue
         if parsed.empty and not explicit and not marks.library:
             continue  # a blank cell changes nothing
@@ -123,9 +126,32 @@ def build_structure(nb: dict[str, Any], parse: Callable[[str], CellParse]) -> St
         if role == STEP:
             step_names[index] = names
             after_tags[index] = list(dict.fromkeys((*tags.after, *marks.after)))
+    if hidden_setup:
+        _keep_needed_hidden_cells(units, hidden_setup, problems)
     _mark_auto_library(units, step_names, after_tags, problems)
     steps = _group_steps(units, step_names, after_tags, problems)
     return Structure(units, steps, problems, default_exp)
+
+
+def _keep_needed_hidden_cells(
+    units: list[CellUnit], hidden: list[CellUnit], problems: list[Problem]
+) -> None:
+    """An nbdev ``#| hide`` cell of imports and definitions that pipeline code reads (the test
+    helpers an nbdev notebook imports out of the docs' sight): the notebook runs it, so the
+    pipeline keeps it, as setup code."""
+    read: set[str] = set()
+    for unit in units:
+        facts = unit.parse.facts
+        if facts is None or unit.role == SKIP:
+            continue
+        read.update(r.name for r in facts.reads)
+        for info in facts.functions.values():
+            read.update(info.free)
+    for unit in hidden:
+        facts = unit.parse.facts
+        if facts is not None and not read.isdisjoint(facts.may):
+            unit.role = STEP
+            problems.extend(_cell_problems(unit.parse, unit.cell_id))
 
 
 def _cell_problems(parsed: CellParse, cell_id: str) -> list[Problem]:

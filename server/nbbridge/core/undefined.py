@@ -21,18 +21,45 @@ def undefined_problems(
     undefined: list[Undefined], flow: Dataflow, structure: Structure
 ) -> list[Problem]:
     """One ``undefined-name`` problem per (scope, name), located at the first read."""
-    if flow.star_import_cells:
-        undefined = [u for u in undefined if u[3] is not None]  # may come from the star import
     if not undefined:
         return []
     binders = _binding_cells(structure)
     problems = []
     for state, name, site, binder in undefined:
+        star = _star_before(flow, site) if binder is None and name not in binders else None
+        if star is not None:
+            # Defined nowhere: it may come from a star import whose names are unknown.
+            unit, module = star
+            message = (
+                f"{name!r} is used in {_where(state)} but defined nowhere in the notebook; it is "
+                f"taken to come from `from {module} import *` (cell {unit.cell_id}), whose names "
+                "nbbridge cannot read"
+            )
+            problems.append(
+                make_problem("warning", "undefined-name", message, site.cell.cell_id, site.line)
+            )
+            continue
         severity, message = _message(state, name, site, binder, binders.get(name, []))
         problems.append(
             make_problem(severity, "undefined-name", message, site.cell.cell_id, site.line)
         )
     return problems
+
+
+def _where(state: ScopeState) -> str:
+    return f"step {state.name!r}" if state.publish else "a test cell"
+
+
+def _star_before(flow: Dataflow, site: ReadSite) -> tuple[CellUnit, str] | None:
+    """The first star import with unknown names above the read (or earlier in its cell)."""
+    for unit in flow.star_import_cells:
+        facts = unit.parse.facts
+        if unit.role == SKIP or facts is None or unit.index > site.cell.index:
+            continue
+        for module, line in facts.star_imports:
+            if unit.index < site.cell.index or line < site.line:
+                return unit, module
+    return None
 
 
 def _binding_cells(structure: Structure) -> dict[str, list[CellUnit]]:

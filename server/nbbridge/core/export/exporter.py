@@ -76,7 +76,8 @@ def render_package(
     With ``execute_in`` (the notebook's folder) the notebook is run there first, and the
     fingerprints of its steps' outputs become the golden tests.
     """
-    analysis = analyze_detailed(nb, notebook)
+    folder = str(execute_in) if execute_in is not None else None
+    analysis = analyze_detailed(nb, notebook, folder)
     errors = [p for p in analysis.pipeline.problems if p.severity == "error"]
     if errors:
         raise PipelineRejected(errors)

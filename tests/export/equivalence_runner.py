@@ -130,6 +130,29 @@ def run_notebook(nb: dict[str, Any]) -> NotebookRun:
     printed: dict[str, str] = {}
     at_end: dict[str, dict[str, Any]] = {}
     at_test: dict[str, dict[str, Any]] = {}
+    with _as_in_a_kernel():
+        _run_cells(nb, namespace, last_cell, printed, at_end, at_test)
+    return NotebookRun(printed, at_end, at_test)
+
+
+@contextlib.contextmanager
+def _as_in_a_kernel() -> Any:
+    """pandas as a Jupyter kernel has it: up to 20 columns shown (pandas' config_init picks 0,
+    "fit the terminal", when it cannot see a kernel, as in this test process)."""
+    import pandas
+
+    with pandas.option_context("display.max_columns", 20):
+        yield
+
+
+def _run_cells(
+    nb: dict[str, Any],
+    namespace: dict[str, Any],
+    last_cell: dict[str, str],
+    printed: dict[str, str],
+    at_end: dict[str, dict[str, Any]],
+    at_test: dict[str, dict[str, Any]],
+) -> None:
     for cell in _code_cells(nb):
         tags = _tags(cell)
         if "test" in tags:
@@ -147,7 +170,6 @@ def run_notebook(nb: dict[str, Any]) -> NotebookRun:
         step = last_cell.get(cell["id"])
         if step is not None:
             at_end[step] = _snapshot(namespace)
-    return NotebookRun(printed, at_end, at_test)
 
 
 def _render(nb: dict[str, Any], package: str) -> dict[str, str] | Refused:
@@ -203,8 +225,11 @@ def _run_once(module: types.ModuleType, params: Any, sources: dict[str, str]) ->
         copied = _snapshot(everything)
         result.history[step] = {tuple(k.split("\0")): v for k, v in copied.items()}  # type: ignore[misc]
 
+    # Printed as `python -m PKG` prints: through the entry point's own context, if it has one.
+    entry = importlib.import_module(f"{module.__name__}.__main__")
+    printing = getattr(entry, "_as_in_jupyter", contextlib.nullcontext)
     try:
-        with contextlib.redirect_stdout(buffer):
+        with contextlib.redirect_stdout(buffer), printing():
             module.run_steps(params, on_step=on_step)
     except Exception:  # noqa: BLE001 - a crash is a difference, reported with its traceback
         result.error = traceback.format_exc(limit=-3)
@@ -229,6 +254,8 @@ def same(left: Any, right: Any, depth: int = 0) -> bool:
         )
     if isinstance(left, dict):
         return left.keys() == right.keys() and all(same(left[k], right[k], depth + 1) for k in left)
+    if type(left).__module__.startswith("pandas"):
+        return bool(left.equals(right))  # frames and series: == compares element-wise
     if hasattr(left, "__dict__") and type(left).__module__ != "builtins":
         return same(vars(left), vars(right), depth + 1)
     try:

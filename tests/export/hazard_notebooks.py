@@ -7,6 +7,7 @@ must refuse, with the problem code and the cell it names. ``FULL``: notebooks ex
 
 from __future__ import annotations
 
+import notebook_forms  # noqa: F401 - the local modules the star-import hazards import
 from notebook_programs import make_notebook
 
 __all__ = ["FULL", "REFUSED", "SAME", "Cells", "nb"]
@@ -280,6 +281,13 @@ REFUSED = {
         nb(("n = 3\nm = n * 2", "parameters"), ("print(m)", "step:a")),
         "parameter-not-literal",
         "c1",
+    ),
+    # The star import binds OFFSET, which the step then rebinds: local in its function, where
+    # `import *` cannot go (found by the generated-notebook sweep).
+    "star-import-name-rebound-by-the-step": (
+        nb(("from nbgen_all import *\nprint(OFFSET)", "step:a"), ("OFFSET += 1",)),
+        "star-import",
+        "c0",
     ),
     # Library code is one module: it cannot hold both meanings of a name.
     "one-name-imported-two-ways-by-library-cells": (

@@ -8,7 +8,9 @@ functions, lambdas and classes that read (or ``global``-assign) notebook globals
 later cells, makes instances whose methods change them, uses comprehensions, the walrus, loops,
 ``match``, ``with``, ``try``/``except`` and ``print``; cells are tagged ``step:NAME`` (names that
 clash with builtins, variables and the package's own names included), ``after:``,
-``parameters``, ``metrics``, ``skip``, ``export`` and ``test``.
+``parameters``, ``metrics``, ``skip``, ``export`` and ``test``; and the forms of
+:mod:`notebook_forms` (wide printed frames, a name imported two ways, cell docstrings, star
+imports of local modules).
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from typing import Any, TypeVar
 
 from hypothesis import strategies as st
 from nbformat import v4
+from notebook_forms import FidelityForms
 
 from nbbridge.core import load_notebook_json
 
@@ -108,7 +111,7 @@ class Model:
         return Model(dict(self.kinds), dict(self.functions), self.library)
 
 
-class Generator:
+class Generator(FidelityForms):
     def __init__(self, choices: Choices) -> None:
         self.c = choices
         self.model = Model()
@@ -180,6 +183,7 @@ class Generator:
             options.append("global_func")
         if m.kinds and depth == 0 and c.chance(40):
             options.append("del")
+        options += self.fidelity_options(depth)
         return getattr(self, f"_{c.pick(options)}")(depth)
 
     def _bind(self, name: str, kind: str) -> None:
@@ -449,7 +453,8 @@ class Generator:
                 cells.append((f"{c.pick(NAMES[INT])} = 'skipped'\nraise RuntimeError", ["skip"]))
                 continue
             if role == "test":
-                known = [n for n, k in self.model.kinds.items() if k != FUNC]
+                # (a frame compared with == is a frame of booleans, not a truth value)
+                known = [n for n, k in self.model.kinds.items() if k not in (FUNC, "frame")]
                 checks = [f"assert {n} == {n}" for n in known[:2]] or ["assert True"]
                 cells.append(("\n".join(checks), ["test"]))
                 continue

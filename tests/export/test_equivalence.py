@@ -21,6 +21,7 @@ from export_helpers import ruff_and_black_clean
 from hazard_notebooks import FULL, REFUSED, SAME, Cells
 from hypothesis import HealthCheck, assume, event, given, settings
 from notebook_programs import RandomChoices, generate, make_notebook, notebooks
+from own_tests import run_own_tests
 
 from nbbridge.core import analyze_detailed
 from nbbridge.core.export.exporter import PipelineRejected, export_package
@@ -64,6 +65,20 @@ def test_a_seeded_sweep_of_generated_notebooks_mostly_exports_and_never_differs(
         exported += 1
     # The comparison must bite: most generated notebooks are exported, not refused.
     assert exported >= 200, (exported, refused)
+
+
+def test_the_packages_own_generated_tests_pass_right_after_export(tmp_path: Path) -> None:
+    """A sample of the sweep, each package written with its generated tests and golden values
+    (recorded from the notebook's run, as export --execute records them in a kernel)."""
+    checked = 0
+    for seed in range(0, 300, 12):
+        nb = generate(RandomChoices(seed))
+        if isinstance(_check(nb, runs=1), Refused):
+            continue
+        code, output = run_own_tests(nb, tmp_path / f"seed{seed}")
+        assert code == 0, f"seed {seed}:\n{output}"
+        checked += 1
+    assert checked >= 15, checked
 
 
 @pytest.mark.parametrize("name", sorted(SAME))

@@ -49,3 +49,26 @@ def test_stable_part_drops_what_varies_between_runs() -> None:
     assert stable["items"]["kid"] == {"type": "int"}
     assert mismatches(stable, fingerprint({"kid": 3, "total": 20})) == []
     assert mismatches(stable, fingerprint({"kid": 3, "total": 21}))
+
+
+def test_an_instance_of_a_class_the_notebook_defines_matches_the_exported_class() -> None:
+    """In the kernel the class is __main__'s; exported it is a step function's local (or the
+    library module's): the golden test compares the class's own name."""
+
+    def step():
+        class Bag:
+            pass
+
+        class Other:
+            pass
+
+        return Bag(), Other()
+
+    bag, other = step()
+    golden = {"type": "__main__.Bag"}
+    assert fingerprint(bag)["type"].endswith("<locals>.Bag")
+    assert mismatches(golden, fingerprint(bag)) == []
+    assert mismatches(golden, fingerprint(other)) == [
+        f"type: expected '__main__.Bag', got {fingerprint(other)['type']!r}"
+    ]
+    assert mismatches({"type": "pandas.DataFrame"}, {"type": "other.DataFrame"})

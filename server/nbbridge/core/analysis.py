@@ -181,7 +181,9 @@ def _cell_code(
     doc = doc and unit.role != LIBRARY
     split = parse.split_keeping(keep, doc) if keep or doc else parse.export_split
     body = "\n".join((*first, split.body)) if first else split.body
-    defines = tuple(parse.facts.kinds) if parse.facts is not None else ()
+    facts = parse.facts
+    # What a star import binds is not the cell's own definition (nor a result of its step).
+    defines = tuple(n for n in facts.kinds if n not in facts.star_bound) if facts else ()
     return CellCode(
         cell_id=unit.cell_id,
         index=unit.index,

@@ -118,6 +118,8 @@ def resolve(
                 shape.problems.append(_not_literal(state, name, state.reads[name], binder))
     for step, state in flow.steps.items():
         shape.unhoisted[step] = frozenset(state.local_names(state.hoisted))
+        if shape.unhoisted[step]:
+            shape.problems += _star_names_made_local(state, shape.unhoisted[step])
         shape.maybe[step] = [
             n
             for n in state.kinds
@@ -339,6 +341,22 @@ def _star_import_problems(shape: Shape, flow: Dataflow) -> None:
             shape.problems.append(
                 make_problem(severity, "star-import", message, unit.cell_id, line)
             )
+
+
+def _star_names_made_local(state: ScopeState, local: frozenset[str]) -> list[Problem]:
+    """A step binding a name its star import binds: the import would have to stay in the step
+    function (as other imports do then), where Python refuses `import *`."""
+    problems = []
+    for unit in state.cells:
+        facts = unit.parse.facts
+        for name in sorted(local.intersection(facts.star_bound) if facts else ()):
+            message = (
+                f"step {state.name!r} binds {name!r}, which its star import in this cell binds "
+                "too; exported, the name is local to the step function, where `import *` cannot "
+                f"go; import it by name (from ... import {name}) or use another name"
+            )
+            problems.append(make_problem("error", "star-import", message, unit.cell_id))
+    return problems
 
 
 def _ambiguity_problems(

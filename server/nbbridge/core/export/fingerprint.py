@@ -120,6 +120,11 @@ def mismatches(expected: dict[str, object], actual: dict[str, object], path: str
             else:
                 for i, (w, g) in enumerate(zip(want, got, strict=True)):
                     found += mismatches(w, g, f"{where}[{i}]")  # type: ignore[arg-type]
+        elif key == "type" and isinstance(want, str) and want.startswith("__main__."):
+            # A class the notebook defines is __main__'s in the kernel, the package's (a step
+            # function's local, or lib's) once exported: the class's own name must match.
+            if not isinstance(got, str) or got.rsplit(".", 1)[-1] != want.rsplit(".", 1)[-1]:
+                found.append(f"{where}: expected {want!r}, got {got!r}")
         elif isinstance(want, float) and isinstance(got, float):
             if not math.isclose(want, got, rel_tol=1e-5, abs_tol=1e-12):
                 found.append(f"{where}: expected {want!r}, got {got!r}")

@@ -10,18 +10,23 @@ from typing import TYPE_CHECKING, Any
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from .core.export.deadline import MAX_TIMEOUT
-from .core.model import Problem
+from .core.model import Pipeline, Problem
 
 if TYPE_CHECKING:
     from .core.export.exporter import ExportResult
     from .core.export.summary import Refusal
     from .core.export.verify import TestReport
+    from .core.suggest import Suggestion
 
 __all__ = [
     "ErrorBody",
     "ExportRequest",
     "ExportResponse",
     "PipelineRequest",
+    "SuggestRequest",
+    "SuggestResponse",
+    "SuggestedStepBody",
+    "SuggestedTag",
     "TestSummary",
     "VersionBody",
 ]
@@ -159,3 +164,56 @@ class VersionBody(BaseModel):
     """``GET /nbbridge/version``: the server extension's version, for the front end to compare."""
 
     version: str
+
+
+class SuggestRequest(PipelineRequest):
+    """``POST /nbbridge/suggest``: propose steps for a saved notebook or unsaved content."""
+
+
+class SuggestedStepBody(BaseModel):
+    """A step of a proposal, as the analysis of the notebook tagged that way sees it."""
+
+    name: str
+    cell_ids: list[str]
+    inputs: list[str]
+    outputs: list[str]
+    heading: str | None = Field(description="The heading it is named from; null if kept")
+    new: bool = Field(description="Apply writes its step: tag (false: the notebook has it)")
+
+
+class SuggestedTag(BaseModel):
+    """One tag Apply adds: ``step:NAME`` on the cell that starts a step, or ``export`` on
+    definitions kept library code."""
+
+    cell_id: str
+    tag: str
+
+
+class SuggestResponse(BaseModel):
+    """A proposal of steps (the CLI's ``suggest --json`` prints the same shape)."""
+
+    steps: list[SuggestedStepBody]
+    tags: list[SuggestedTag] = Field(description="What Apply writes, in notebook order")
+    problems: list[Problem] = Field(description="Merges and why, then the proposal's problems")
+    level: int | None = Field(description="The heading level split at (null: no split)")
+    pipeline: Pipeline = Field(description="The analysis of the notebook tagged as proposed")
+
+    @classmethod
+    def from_suggestion(cls, suggestion: Suggestion) -> SuggestResponse:
+        return cls(
+            steps=[
+                SuggestedStepBody(
+                    name=s.name,
+                    cell_ids=list(s.cell_ids),
+                    inputs=list(s.inputs),
+                    outputs=list(s.outputs),
+                    heading=s.heading,
+                    new=s.new,
+                )
+                for s in suggestion.steps
+            ],
+            tags=[SuggestedTag(cell_id=c, tag=t) for c, t in suggestion.tags],
+            problems=list(suggestion.problems),
+            level=suggestion.level,
+            pipeline=suggestion.pipeline,
+        )

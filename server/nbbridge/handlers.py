@@ -322,8 +322,11 @@ class VersionHandler(NbbridgeHandler):
 
 def route_table() -> list[tuple[str, type[NbbridgeHandler]]]:
     """URL patterns (below the server's base_url) and their handlers."""
+    from .suggest_handler import SuggestHandler  # it builds on this module's base handler
+
     return [
         (r"/nbbridge/pipeline", PipelineHandler),
+        (r"/nbbridge/suggest", SuggestHandler),
         (r"/nbbridge/export", ExportHandler),
         (r"/nbbridge/version", VersionHandler),
     ]

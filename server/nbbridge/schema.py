@@ -12,7 +12,15 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
-from .api import ErrorBody, ExportRequest, ExportResponse, PipelineRequest, VersionBody
+from .api import (
+    ErrorBody,
+    ExportRequest,
+    ExportResponse,
+    PipelineRequest,
+    SuggestRequest,
+    SuggestResponse,
+    VersionBody,
+)
 from .core.model import Pipeline
 
 __all__ = ["MODELS", "schema_files", "write"]
@@ -23,6 +31,8 @@ MODELS: dict[str, type[BaseModel]] = {
     "error": ErrorBody,
     "export_request": ExportRequest,
     "export_response": ExportResponse,
+    "suggest_request": SuggestRequest,
+    "suggest_response": SuggestResponse,
     "version": VersionBody,
 }
 

@@ -105,10 +105,10 @@ def test_splits_at_the_level_that_gives_several_steps() -> None:
     ]
     assert [s.heading for s in suggestion.steps] == ["Load the data", "Features", "Train", "Report"]
     assert suggestion.tags == (
-        ("c3", "load_data"),
-        ("c7", "features"),
-        ("c9", "train"),
-        ("c11", "report"),
+        ("c3", "step:load_data"),
+        ("c7", "step:features"),
+        ("c9", "step:train"),
+        ("c11", "step:report"),
     )
     steps = {s.name: s for s in suggestion.steps}
     assert steps["features"].inputs == ("rows",) and steps["features"].outputs == ("feats",)
@@ -158,7 +158,7 @@ def test_existing_step_tags_and_roles_are_kept() -> None:
         ("load", True),
     ]
     # The skipped cell is not a step start: the step begins at the next plain code cell.
-    assert suggestion.tags == (("c6", "plot"), ("c8", "load"))
+    assert suggestion.tags == (("c6", "step:plot"), ("c8", "step:load"))
 
 
 def test_duplicate_headings_get_unique_names() -> None:
@@ -292,3 +292,20 @@ def generated(draw):
 @given(generated())
 def test_generated_suggestions_bring_no_analysis_error(nb) -> None:
     _check(nb)
+
+
+def test_definitions_that_only_work_as_library_code_get_an_export_tag() -> None:
+    # Untagged, the function is library code; as step code its `global` would be an error.
+    nb = notebook(
+        md("## Load"),
+        code("rows = [1, 2]"),
+        md("## Helpers"),
+        code("def bump():\n    global counter\n    counter = 1"),
+        md("## Report"),
+        code("print(sum(rows))"),
+    )
+    suggestion = _check(nb)
+    assert suggestion.tags == (("c1", "step:load"), ("c3", "export"), ("c5", "step:report"))
+    assert [s.name for s in suggestion.steps] == ["load", "report"]
+    (note,) = [p for p in suggestion.problems if p.code == "suggest-library"]
+    assert note.cell_id == "c3" and "global" in note.message

@@ -50,7 +50,7 @@ class Suggestion:
     """A proposal: its steps, the tags Apply writes, problems (merges first), the analysis."""
 
     steps: tuple[SuggestedStep, ...]
-    tags: tuple[tuple[str, str], ...]  # (cell id, step name): step:NAME goes on that cell
+    tags: tuple[tuple[str, str], ...]  # (cell id, tag): step:NAME, or export, added to that cell
     problems: tuple[Problem, ...]
     level: int | None  # the heading level split at; None when there was nothing to split
     pipeline: Pipeline
@@ -63,6 +63,7 @@ class _Boundary:
     name: str
     heading: str | None
     user: bool  # the notebook's own step tag
+    section: int = -1  # the heading's cell (-1: above every heading); merges drop sections
 
 
 @dataclass(slots=True)
@@ -73,6 +74,7 @@ class _Cells:
     eligible: list[int] = field(default_factory=list)  # may start a step (plain code)
     definitions: set[int] = field(default_factory=set)  # imports and definitions only
     user_starts: dict[int, str] = field(default_factory=dict)  # index → its step name
+    auto_library: set[int] = field(default_factory=set)  # library code while untagged
 
 
 def suggest_steps(
@@ -85,24 +87,33 @@ def suggest_steps(
     base_errors = _error_keys(base)
     info = _cell_info(nb, analyzer, base)
     headings = notebook_headings(cells)
-    level, boundaries = _choose_level(headings, info)
+    level = _choose_level(headings, info)
     notes: list[Problem] = []
     if level is None:
         notes.append(_no_split_note(headings, bool(info.user_starts)))
-        boundaries = [b for b in boundaries if b.user]
-    _name(boundaries, info)
-
+    library: set[int] = set()  # definitions kept library code with an export tag
+    dropped: set[int] = set()  # sections merged into the step above
+    position = {cell_id: index for index, cell_id in info.ids.items()}
     while True:
-        pipeline = analyzer.analyze(_with_tags(nb, boundaries), notebook)
+        boundaries = _plan(headings, level, info, library, dropped)
+        pipeline = analyzer.analyze(_with_tags(nb, boundaries, library), notebook)
         fresh = [p for p in pipeline.problems if p.severity == "error"]
         fresh = [p for p in fresh if (p.code, p.cell_id) not in base_errors]
         if not fresh:
             break
-        merged = _merge_for(fresh[0], boundaries, info)
+        where = position.get(fresh[0].cell_id or "")
+        if where in info.auto_library and where not in library:
+            # Library code while the notebook had no step tags, step code once it has: keep
+            # it library code, as the analysis saw it before.
+            library.add(where)
+            notes.append(_library_note(fresh[0]))
+            continue
+        merged = _merge_for(fresh[0], boundaries, position)
         if merged is None:
             break  # only the notebook's own step tags are left: its errors are its own
-        notes.append(merged)
-    return _suggestion(pipeline, boundaries, notes, level)
+        dropped.add(merged[1])
+        notes.append(merged[0])
+    return _suggestion(pipeline, boundaries, library, info, notes, level)
 
 
 def tagged_copy(raw: dict[str, Any], nb: dict[str, Any], suggestion: Suggestion) -> dict[str, Any]:
@@ -114,12 +125,19 @@ def tagged_copy(raw: dict[str, Any], nb: dict[str, Any], suggestion: Suggestion)
     raw_cells = out.get("cells")
     if not isinstance(raw_cells, list) or len(raw_cells) != len(nb.get("cells") or []):
         raise ValueError("the stored notebook and its checked form do not have the same cells")
-    for cell_id, name in suggestion.tags:
+    for cell_id, tag in suggestion.tags:
         cell = raw_cells[index_of[cell_id]]
         metadata = cell.setdefault("metadata", {})
-        tags = [t for t in metadata.get("tags") or [] if isinstance(t, str)]
-        metadata["tags"] = [f"step:{name}", *tags]
+        metadata["tags"] = _added(metadata.get("tags"), tag)
     return out
+
+
+def _added(tags: object, tag: str) -> list[str]:
+    """The tag list with ``tag`` added: a step tag first, a role last (never twice)."""
+    kept = [t for t in tags if isinstance(t, str)] if isinstance(tags, list) else []
+    if tag in kept:
+        return kept
+    return [tag, *kept] if tag.startswith("step:") else [*kept, tag]
 
 
 def _error_keys(pipeline: Pipeline) -> set[tuple[str, str | None]]:
@@ -131,6 +149,8 @@ def _cell_info(nb: dict[str, Any], analyzer: Analyzer, base: Pipeline) -> _Cells
     structure = build_structure(nb, analyzer.parse)
     for unit in structure.units:
         info.ids[unit.index] = unit.cell_id
+        if unit.auto_library:
+            info.auto_library.add(unit.index)
         if unit.role != STEP and not unit.auto_library:
             continue
         info.eligible.append(unit.index)
@@ -148,8 +168,11 @@ def _cell_info(nb: dict[str, Any], analyzer: Analyzer, base: Pipeline) -> _Cells
     return info
 
 
-def _sections(headings: list[Heading], level: int, info: _Cells) -> list[_Boundary]:
-    """The step starts when splitting at headings of ``level`` and above (names unset)."""
+def _sections(
+    headings: list[Heading], level: int, info: _Cells, library: set[int]
+) -> list[_Boundary]:
+    """The step starts when splitting at headings of ``level`` and above (names unset);
+    ``library`` cells never start a step."""
     cuts = [h for h in headings if h.level <= level]
     boundaries: list[_Boundary] = []
     started = False  # a step has begun (step code seen): definitions no longer stay setup
@@ -157,6 +180,8 @@ def _sections(headings: list[Heading], level: int, info: _Cells) -> list[_Bounda
     opened = True  # the current section still needs its first cell
     cut = 0
     for index in info.eligible:
+        if index in library:
+            continue
         # A markdown heading governs the cells after it; a gallery heading its own cell on.
         while cut < len(cuts) and cuts[cut].cell_index <= index:
             section, opened, cut = cuts[cut], True, cut + 1
@@ -170,27 +195,43 @@ def _sections(headings: list[Heading], level: int, info: _Cells) -> list[_Bounda
             continue  # imports and definitions at the top: shared setup, not a step
         if opened:
             text = section.text if section is not None else None
-            boundaries.append(_Boundary(index, info.ids[index], "", text, False))
+            key = section.cell_index if section is not None else -1
+            boundaries.append(_Boundary(index, info.ids[index], "", text, False, key))
             opened = False
         started = True
     return boundaries
 
 
-def _choose_level(headings: list[Heading], info: _Cells) -> tuple[int | None, list[_Boundary]]:
+def _choose_level(headings: list[Heading], info: _Cells) -> int | None:
     """The heading level whose split gives the most sensible number of steps."""
     target = min(MAX_TARGET, max(MIN_TARGET, round(len(info.eligible) / CELLS_PER_STEP)))
-    best: tuple[float, int, list[_Boundary]] | None = None
+    best: tuple[float, int] | None = None
     for level in sorted({h.level for h in headings}):
-        boundaries = _sections(headings, level, info)
+        boundaries = _sections(headings, level, info, set())
         new = [b for b in boundaries if not b.user]
         if len(boundaries) < 2 or not new:
             continue
         score = abs(math.log(len(boundaries) / target))
         if best is None or score < best[0]:
-            best = (score, level, boundaries)
-    if best is None:
-        return None, _sections([], 1, info)
-    return best[1], best[2]
+            best = (score, level)
+    return None if best is None else best[1]
+
+
+def _plan(
+    headings: list[Heading],
+    level: int | None,
+    info: _Cells,
+    library: set[int],
+    dropped: set[int],
+) -> list[_Boundary]:
+    """The named boundaries at ``level`` (only the notebook's own when None), without the
+    ``dropped`` sections and with ``library`` cells left out of every step."""
+    if level is None:
+        return [b for b in _sections([], 1, info, library) if b.user]
+    boundaries = _sections(headings, level, info, library)
+    boundaries = [b for b in boundaries if b.user or b.section not in dropped]
+    _name(boundaries, info)
+    return boundaries
 
 
 def _name(boundaries: list[_Boundary], info: _Cells) -> None:
@@ -201,22 +242,31 @@ def _name(boundaries: list[_Boundary], info: _Cells) -> None:
             boundary.name = unique_name(base, taken)
 
 
-def _with_tags(nb: dict[str, Any], boundaries: list[_Boundary]) -> dict[str, Any]:
-    """The checked notebook with the new boundaries tagged (cells shared, not copied)."""
-    new = {b.index: b.name for b in boundaries if not b.user}
+def _new_tags(boundaries: list[_Boundary], library: set[int]) -> dict[int, str]:
+    """Cell index → the tag the proposal adds there, in notebook order."""
+    tags = {b.index: f"step:{b.name}" for b in boundaries if not b.user}
+    tags.update(dict.fromkeys(library, "export"))
+    return dict(sorted(tags.items()))
+
+
+def _with_tags(
+    nb: dict[str, Any], boundaries: list[_Boundary], library: set[int]
+) -> dict[str, Any]:
+    """The checked notebook with the proposal's tags (cells shared, not copied)."""
     cells = list(nb.get("cells") or [])
-    for index, name in new.items():
+    for index, tag in _new_tags(boundaries, library).items():
         cell = dict(cells[index])
         metadata = dict(cell.get("metadata") or {})
-        metadata["tags"] = [f"step:{name}", *(metadata.get("tags") or [])]
+        metadata["tags"] = _added(metadata.get("tags"), tag)
         cell["metadata"] = metadata
         cells[index] = cell
     return {**nb, "cells": cells}
 
 
-def _merge_for(problem: Problem, boundaries: list[_Boundary], info: _Cells) -> Problem | None:
-    """Drop the suggested boundary that most likely caused ``problem``; a note saying so."""
-    position = {cell_id: index for index, cell_id in info.ids.items()}
+def _merge_for(
+    problem: Problem, boundaries: list[_Boundary], position: dict[str, int]
+) -> tuple[Problem, int] | None:
+    """The section whose boundary most likely caused ``problem`` (to drop), and a note."""
     where = position.get(problem.cell_id or "")
     owner = None
     if where is not None:
@@ -226,6 +276,7 @@ def _merge_for(problem: Problem, boundaries: list[_Boundary], info: _Cells) -> P
         candidates += [owner] if owner > 0 else []
         candidates += list(range(owner + 1, len(boundaries)))
         candidates += list(range(owner - 1, -1, -1))
+        candidates += [owner] if owner == 0 else []
     else:
         candidates += list(range(len(boundaries) - 1, -1, -1))
     for i in candidates:
@@ -233,16 +284,29 @@ def _merge_for(problem: Problem, boundaries: list[_Boundary], info: _Cells) -> P
         if boundary.user:
             continue
         into = boundaries[i - 1].name if i > 0 else None
-        del boundaries[i]
-        what = problem.message[:1].lower() + problem.message[1:]
-        joined = f"joins {into!r}" if into else "is left to the shared setup"
-        return make_problem(
+        joined = f"joins {into!r}" if into else "is left to the notebook's first step"
+        note = make_problem(
             "warning",
             "suggest-merged",
-            f"{boundary.name!r} {joined}: as a step of its own, {what}",
+            f"{boundary.name!r} {joined}: as a step of its own, {_lower(problem.message)}",
             boundary.cell_id,
         )
+        return note, boundary.section
     return None
+
+
+def _lower(message: str) -> str:
+    return message[:1].lower() + message[1:]
+
+
+def _library_note(problem: Problem) -> Problem:
+    return make_problem(
+        "warning",
+        "suggest-library",
+        "kept as library code (an export tag), as it is while the notebook has no step tags: "
+        f"as step code, {_lower(problem.message)}",
+        problem.cell_id,
+    )
 
 
 def _no_split_note(headings: list[Heading], tagged: bool) -> Problem:
@@ -265,7 +329,12 @@ def _no_split_note(headings: list[Heading], tagged: bool) -> Problem:
 
 
 def _suggestion(
-    pipeline: Pipeline, boundaries: list[_Boundary], notes: list[Problem], level: int | None
+    pipeline: Pipeline,
+    boundaries: list[_Boundary],
+    library: set[int],
+    info: _Cells,
+    notes: list[Problem],
+    level: int | None,
 ) -> Suggestion:
     by_cell = {b.cell_id: b for b in boundaries}
     steps = []
@@ -282,5 +351,5 @@ def _suggestion(
                 new=new,
             )
         )
-    tags = tuple((b.cell_id, b.name) for b in boundaries if not b.user)
+    tags = tuple((info.ids[i], tag) for i, tag in _new_tags(boundaries, library).items())
     return Suggestion(tuple(steps), tags, (*notes, *pipeline.problems), level, pipeline)

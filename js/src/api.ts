@@ -12,8 +12,18 @@ import { ExportRequest } from './generated/export_request';
 import { ExportResponse } from './generated/export_response';
 import { Pipeline } from './generated/pipeline';
 import { PipelineRequest } from './generated/pipeline_request';
+import { SuggestRequest } from './generated/suggest_request';
+import { SuggestResponse } from './generated/suggest_response';
 
-export type { ErrorBody, ExportRequest, ExportResponse, Pipeline, PipelineRequest };
+export type {
+  ErrorBody,
+  ExportRequest,
+  ExportResponse,
+  Pipeline,
+  PipelineRequest,
+  SuggestRequest,
+  SuggestResponse
+};
 
 /** A failed call: the HTTP status (0 for a network failure) and the server's message. */
 export class ApiError extends Error {
@@ -71,6 +81,11 @@ export class NbbridgeClient {
   /** Analyse a saved notebook (`path`) or unsaved notebook JSON (`notebook`). */
   pipeline(request: PipelineRequest): Promise<Pipeline> {
     return post<Pipeline>('pipeline', request, this.settings);
+  }
+
+  /** Propose steps for a notebook from its headings (nothing is written). */
+  suggest(request: SuggestRequest): Promise<SuggestResponse> {
+    return post<SuggestResponse>('suggest', request, this.settings);
   }
 
   /** Export a saved notebook into a package (and run its tests); refusals are ApiErrors. */

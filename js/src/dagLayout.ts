@@ -1,6 +1,9 @@
 /**
  * Lays a pipeline out as a DAG with dagre: boxes for steps, labelled edges for the data.
  *
+ * Node names break after underscores so boxes stay narrow: a fan-out of five models side by
+ * side then fits a sidebar at a readable scale. The direction (TB or LR) is the caller's.
+ *
  * Pure geometry; `dagView.tsx` draws it. The panel and the inline output share both.
  */
 import * as dagre from '@dagrejs/dagre';
@@ -15,6 +18,8 @@ export interface IPoint {
 
 export interface ILaidOutNode {
   name: string;
+  /** The name as drawn: broken after underscores into lines that keep the box narrow. */
+  lines: string[];
   /** Centre of the box. */
   x: number;
   y: number;
@@ -41,6 +46,8 @@ export interface ILaidOutEdge {
 export interface IDagLayout {
   width: number;
   height: number;
+  /** Top to bottom (TB) or left to right (LR). */
+  direction: RankDirection;
   nodes: ILaidOutNode[];
   edges: ILaidOutEdge[];
 }
@@ -48,10 +55,24 @@ export interface IDagLayout {
 /** How wide a piece of text is in pixels at a font size, in the UI or the code font. */
 export type MeasureText = (text: string, fontSize: number, code: boolean) => number;
 
+export type RankDirection = 'TB' | 'LR';
+
+export interface ILayoutOptions {
+  direction?: RankDirection;
+  /** Draw the names on the edges (the main-area graph); the panel leaves them to tooltips. */
+  edgeLabels?: boolean;
+  /** Longest line of a node's name (narrower boxes for the sidebar). */
+  lineChars?: number;
+}
+
 export const NODE_FONT_SIZE = 12;
+export const NODE_LINE_HEIGHT = 15;
 export const LABEL_FONT_SIZE = 10;
-const NODE_HEIGHT = 30;
-const NODE_PAD_X = 14;
+/** Longest line of a node's name before it breaks after an underscore. */
+export const NODE_LINE_CHARS = 14;
+const MAX_NODE_LINES = 4;
+const NODE_PAD_Y = 6;
+const NODE_PAD_X = 10;
 const LABEL_PAD_X = 4;
 const LABEL_HEIGHT = 14;
 const MAX_LABEL_NAMES = 3;
@@ -88,13 +109,66 @@ export function edgeLabel(names: readonly string[]): string {
 }
 
 /**
- * Lay the steps and edges of a pipeline out top to bottom.
+ * A step name in lines of at most `max` characters, broken after underscores (a part longer
+ * than a line is cut inside); more than four lines end in an ellipsis (the tooltip has it all).
+ */
+export function nodeLines(name: string, max: number = NODE_LINE_CHARS): string[] {
+  const parts = name.match(/[^_]*_+|[^_]+$/g) ?? [name];
+  const lines: string[] = [];
+  let line = '';
+  for (const part of parts) {
+    if (line && line.length + part.length > max) {
+      lines.push(line);
+      line = '';
+    }
+    line += part;
+    // A word a little longer than a line stays whole; only a long one is cut inside.
+    const hard = Math.max(max + 1, 16);
+    while (line.length > hard) {
+      lines.push(line.slice(0, hard - 1));
+      line = line.slice(hard - 1);
+    }
+  }
+  if (line) {
+    lines.push(line);
+  }
+  if (lines.length > MAX_NODE_LINES) {
+    const kept = lines.slice(0, MAX_NODE_LINES);
+    kept[MAX_NODE_LINES - 1] = `${kept[MAX_NODE_LINES - 1].slice(0, max - 1)}…`;
+    return kept;
+  }
+  return lines.length ? lines : [name];
+}
+
+// Spacing per direction: ranks close enough that a long chain stays compact, siblings of a
+// fan-out apart enough to tell them from each other.
+const SPACING: Record<RankDirection, { nodesep: number; ranksep: number; edgesep: number }> = {
+  TB: { nodesep: 12, ranksep: 22, edgesep: 8 },
+  LR: { nodesep: 10, ranksep: 30, edgesep: 8 }
+};
+
+/**
+ * Lay the steps and edges of a pipeline out, top to bottom unless told otherwise.
  *
  * Steps follow `order` (then any the order misses); edges naming an unknown step are dropped.
  */
-export function layoutPipeline(pipeline: Pipeline, measure: MeasureText = uiTextMeasurer()): IDagLayout {
+export function layoutPipeline(
+  pipeline: Pipeline,
+  options: ILayoutOptions = {},
+  measure: MeasureText = uiTextMeasurer()
+): IDagLayout {
+  const direction = options.direction ?? 'TB';
+  const edgeLabels = options.edgeLabels ?? true;
+  const spacing = SPACING[direction];
   const graph = new dagre.graphlib.Graph({ multigraph: false });
-  graph.setGraph({ rankdir: 'TB', nodesep: 24, ranksep: 40, edgesep: 12, marginx: MARGIN, marginy: MARGIN });
+  graph.setGraph({
+    rankdir: direction,
+    nodesep: spacing.nodesep,
+    ranksep: edgeLabels ? spacing.ranksep + 12 : spacing.ranksep,
+    edgesep: spacing.edgesep,
+    marginx: MARGIN,
+    marginy: MARGIN
+  });
   graph.setDefaultEdgeLabel(() => ({}));
 
   const byName = new Map(pipeline.steps.map(step => [step.name, step]));
@@ -108,15 +182,21 @@ export function layoutPipeline(pipeline: Pipeline, measure: MeasureText = uiText
     pipeline.problems.filter(p => p.severity === 'error' && p.cell_id).map(p => p.cell_id)
   );
 
+  const chars = options.lineChars ?? NODE_LINE_CHARS;
+  const linesOf = new Map(names.map(name => [name, nodeLines(name, chars)]));
   for (const name of names) {
-    const width = Math.ceil(measure(name, NODE_FONT_SIZE, false)) + 2 * NODE_PAD_X;
-    graph.setNode(name, { width: Math.max(width, 56), height: NODE_HEIGHT });
+    const lines = linesOf.get(name) ?? [name];
+    const widest = Math.max(...lines.map(line => measure(line, NODE_FONT_SIZE, false)));
+    graph.setNode(name, {
+      width: Math.max(Math.ceil(widest) + 2 * NODE_PAD_X, 48),
+      height: lines.length * NODE_LINE_HEIGHT + 2 * NODE_PAD_Y
+    });
   }
   const edges = pipeline.edges.filter(
     edge => byName.has(edge.source) && byName.has(edge.target) && edge.source !== edge.target
   );
   for (const edge of edges) {
-    const label = edgeLabel(edge.names);
+    const label = edgeLabels ? edgeLabel(edge.names) : '';
     graph.setEdge(edge.source, edge.target, {
       width: label ? Math.ceil(measure(label, LABEL_FONT_SIZE, true)) + 2 * LABEL_PAD_X : 0,
       height: label ? LABEL_HEIGHT : 0,
@@ -130,6 +210,7 @@ export function layoutPipeline(pipeline: Pipeline, measure: MeasureText = uiText
     const step = byName.get(name);
     return {
       name,
+      lines: linesOf.get(name) ?? [name],
       x: laid.x,
       y: laid.y,
       width: laid.width,
@@ -141,7 +222,7 @@ export function layoutPipeline(pipeline: Pipeline, measure: MeasureText = uiText
   });
   const laidEdges: ILaidOutEdge[] = edges.map(edge => {
     const laid = graph.edge(edge.source, edge.target);
-    const label = edgeLabel(edge.names);
+    const label = edgeLabels ? edgeLabel(edge.names) : '';
     const labelBox =
       label && laid.x !== undefined && laid.y !== undefined
         ? {
@@ -165,6 +246,7 @@ export function layoutPipeline(pipeline: Pipeline, measure: MeasureText = uiText
   return {
     width: Math.ceil(size.width ?? 0),
     height: Math.ceil(size.height ?? 0),
+    direction,
     nodes,
     edges: laidEdges
   };

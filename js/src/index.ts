@@ -13,6 +13,7 @@ import { ISettingRegistry } from '@jupyterlab/settingregistry';
 import { NbbridgeClient } from './api';
 import { addCommands, CATEGORY } from './commands';
 import { addExportCommand } from './exportCommand';
+import { addPipelineCommands } from './pipeline/commands';
 import { PipelinePanel } from './pipelinePanel';
 import { DEFAULT_SETTINGS, INbbridgeSettings, NotebookRegistry } from './registry';
 
@@ -51,6 +52,7 @@ const plugin: JupyterFrontEndPlugin<void> = {
     restorer?.add(panel, panel.id);
 
     addCommands(app, tracker, palette);
+    addPipelineCommands(app, tracker, client, nb => registry.watcherOf(nb), palette, CATEGORY);
     // Read at each export: a changed setting applies to the next one.
     let current = DEFAULT_SETTINGS;
     addExportCommand(app, tracker, client, palette, CATEGORY, () => current.executeTimeout);

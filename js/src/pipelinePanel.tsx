@@ -11,6 +11,8 @@ import { Message } from '@lumino/messaging';
 import { EXPORT_COMMAND } from './exportCommand';
 import { pipelineIcon } from './icons';
 import { cellNumberIn, goToCell, selectCells } from './notebookNav';
+import { OPEN_GRAPH_COMMAND, SUGGEST_COMMAND } from './pipeline/commands';
+import { modelStepInfos } from './stepEdits';
 import { PipelineView } from './pipelineView';
 import { PipelineWatcher } from './pipelineWatcher';
 
@@ -93,6 +95,19 @@ export class PipelinePanel extends ReactWidget {
     void this._app.commands.execute(EXPORT_COMMAND, path ? { path } : {});
   };
 
+  private _suggest = (): void => {
+    void this._app.commands.execute(SUGGEST_COMMAND);
+  };
+
+  private _openGraph = (): void => {
+    void this._app.commands.execute(OPEN_GRAPH_COMMAND);
+  };
+
+  private _untagged(): boolean {
+    const model = this._panel?.context.isReady ? this._panel.context.model : null;
+    return model !== null && modelStepInfos(model).every(info => !info?.starts);
+  }
+
   // A hidden panel skips its renders and catches up when shown: typing stays cheap.
   protected onUpdateRequest(msg: Message): void {
     if (this.isVisible) {
@@ -118,6 +133,9 @@ export class PipelinePanel extends ReactWidget {
         cellNumber={this._cellNumber}
         onRefresh={this._refresh}
         onExport={this._export}
+        untagged={this._untagged()}
+        onSuggest={this._suggest}
+        onOpenGraph={this._openGraph}
       />
     );
   }

@@ -6,12 +6,12 @@
 import * as React from 'react';
 
 import type { Pipeline } from './api';
-import { stepColorStyle } from './colors';
-import { DagView } from './dagView';
+import { DagCanvas } from './pipeline/dagCanvas';
+import { Library } from './pipeline/library';
+import { Step, StepRow } from './pipeline/stepRow';
 import type { IPipelineState } from './pipelineWatcher';
 
 type Problem = Pipeline['problems'][number];
-type Step = Pipeline['steps'][number];
 
 export interface IPipelineViewProps {
   /** The notebook shown, or null when no notebook is open. */
@@ -25,64 +25,12 @@ export interface IPipelineViewProps {
   onRefresh: () => void;
   /** Open the Export dialog for this notebook. */
   onExport: () => void;
-}
-
-function Names(props: { names: readonly string[]; kind: string }): JSX.Element {
-  if (props.names.length === 0) {
-    return <span className="nbbridge-Names nbbridge-mod-none">none</span>;
-  }
-  return (
-    <span className={`nbbridge-Names nbbridge-mod-${props.kind}`} title={props.names.join(', ')}>
-      {props.names.join(', ')}
-    </span>
-  );
-}
-
-function StepRow(props: {
-  step: Step;
-  index: number;
-  selected: boolean;
-  onSelect: (name: string) => void;
-}): JSX.Element {
-  const { step } = props;
-  const count = step.cell_ids.length;
-  return (
-    <li
-      className={`nbbridge-StepRow${props.selected ? ' nbbridge-mod-selected' : ''}`}
-      data-nbbridge-step={step.name}
-      style={stepColorStyle(step.name) as React.CSSProperties}
-      role="button"
-      tabIndex={0}
-      title="Select this step's cells"
-      onClick={() => props.onSelect(step.name)}
-      onKeyDown={event => {
-        if (event.key === 'Enter' || event.key === ' ') {
-          event.preventDefault();
-          props.onSelect(step.name);
-        }
-      }}
-    >
-      <div className="nbbridge-StepRow-head">
-        <span className="nbbridge-StepRow-index">{props.index + 1}</span>
-        <span className="nbbridge-StepRow-name">{step.name}</span>
-        {step.after.length > 0 && (
-          <span className="nbbridge-StepRow-after" title="Runs after (after: tags)">
-            after {step.after.join(', ')}
-          </span>
-        )}
-        <span className="nbbridge-StepRow-cells">
-          {count} {count === 1 ? 'cell' : 'cells'}
-        </span>
-      </div>
-      <div className="nbbridge-StepRow-flow">
-        <Names names={step.inputs} kind="inputs" />
-        <span className="nbbridge-StepRow-arrow" aria-label="to">
-          →
-        </span>
-        <Names names={step.outputs} kind="outputs" />
-      </div>
-    </li>
-  );
+  /** Whether no cell of the notebook starts a step (it is one step, `main`). */
+  untagged: boolean;
+  /** Propose steps from the notebook's headings (the Suggest steps dialog). */
+  onSuggest: () => void;
+  /** Open the pipeline graph in the main area. */
+  onOpenGraph: () => void;
 }
 
 function ProblemRow(props: {
@@ -189,6 +137,14 @@ export function PipelineView(props: IPipelineViewProps): JSX.Element {
       <div className="nbbridge-Panel-titleRow">
         <h2 className="nbbridge-Panel-title">Pipeline</h2>
         <button
+          className="nbbridge-Panel-suggest"
+          title="Suggest steps from the notebook's headings (shown before anything is tagged)"
+          data-nbbridge-suggest-open=""
+          onClick={props.onSuggest}
+        >
+          Suggest…
+        </button>
+        <button
           className="nbbridge-Panel-export"
           title="Export this notebook as a Python package"
           data-nbbridge-export-open=""
@@ -217,6 +173,25 @@ export function PipelineView(props: IPipelineViewProps): JSX.Element {
           Analysis failed: {state.error}
         </div>
       )}
+      {pipeline && props.untagged && !state.pending && (
+        <div className="nbbridge-Panel-start" data-nbbridge-untagged="">
+          <p>
+            <strong>No step tags yet:</strong> this notebook runs as one step,{' '}
+            <code>main</code>.
+          </p>
+          <button
+            className="nbbridge-Panel-startButton"
+            data-nbbridge-suggest-start=""
+            onClick={props.onSuggest}
+          >
+            Suggest steps from headings…
+          </button>
+          <p className="nbbridge-Panel-hint">
+            Splits it at its headings, keeps the data flowing between the steps, and shows the
+            steps before anything is tagged. Or tag a cell with the badge at its left.
+          </p>
+        </div>
+      )}
       {pipeline && pipeline.problems.length > 0 && (
         <Section title="Problems" count={pipeline.problems.length}>
           <ul className="nbbridge-ProblemList">
@@ -233,6 +208,15 @@ export function PipelineView(props: IPipelineViewProps): JSX.Element {
       )}
       {pipeline && (
         <>
+          <Section title="Graph">
+            <DagCanvas
+              pipeline={pipeline}
+              selected={props.selected}
+              onSelect={props.onSelectStep}
+              variant="panel"
+              onOpenLarge={props.onOpenGraph}
+            />
+          </Section>
           <Section title="Steps" count={steps.length}>
             <ol className="nbbridge-StepList">
               {steps.map((step, i) => (
@@ -245,9 +229,6 @@ export function PipelineView(props: IPipelineViewProps): JSX.Element {
                 />
               ))}
             </ol>
-          </Section>
-          <Section title="Graph">
-            <DagView pipeline={pipeline} selected={props.selected} onSelect={props.onSelectStep} />
           </Section>
           {pipeline.parameters.length > 0 && (
             <Section title="Parameters" count={pipeline.parameters.length}>
@@ -266,9 +247,11 @@ export function PipelineView(props: IPipelineViewProps): JSX.Element {
           )}
           {pipeline.library.length > 0 && (
             <Section title="Library">
-              <div className="nbbridge-Library">
-                {pipeline.library.flatMap(item => item.names).join(', ') || 'none'}
-              </div>
+              <Library
+                library={pipeline.library}
+                cellNumber={props.cellNumber}
+                onGoToCell={props.onGoToCell}
+              />
             </Section>
           )}
         </>

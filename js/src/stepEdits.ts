@@ -93,6 +93,53 @@ export function startStep(model: INotebookModel, index: number, name: string): v
   });
 }
 
+/** A tag to add to a cell (what Apply of a suggestion writes): `step:NAME` or a role. */
+export interface ITagToAdd {
+  cellId: string;
+  tag: string;
+}
+
+/**
+ * Add tags to cells, all in one transaction (one undo step): `step:NAME` starts a step there
+ * (through `withStep`), any other tag is appended. Cells no longer in the model, a step tag on
+ * a cell that starts a step already, and invalid step names are skipped. Returns the tags added.
+ */
+export function addTags(model: INotebookModel, additions: readonly ITagToAdd[]): number {
+  const byId = new Map<string, ICellModel>();
+  for (let i = 0; i < model.cells.length; i++) {
+    const cell = model.cells.get(i);
+    byId.set(cell.id, cell);
+  }
+  const edits: [ICellModel, string][] = [];
+  for (const { cellId, tag } of additions) {
+    const cell = byId.get(cellId);
+    if (!cell || cell.type !== 'code') {
+      continue;
+    }
+    if (canAdd(readTags(cell), tag)) {
+      edits.push([cell, tag]);
+    }
+  }
+  if (edits.length > 0) {
+    transact(model, () => {
+      for (const [cell, tag] of edits) {
+        const tags = readTags(cell);
+        const step = stepTagOf([tag]);
+        writeTags(cell, step !== null ? withStep(tags, step) : [...tags, tag]);
+      }
+    });
+  }
+  return edits.length;
+}
+
+function canAdd(tags: readonly string[], tag: string): boolean {
+  const step = stepTagOf([tag]);
+  if (step === null) {
+    return !tags.includes(tag);
+  }
+  return stepNameError(step) === null && stepTagOf(tags) === null;
+}
+
 /** Remove the cell's own step tag: it then continues the step above it. */
 export function clearStep(model: INotebookModel, index: number): void {
   const cell = model.cells.get(index);

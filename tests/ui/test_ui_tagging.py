@@ -200,5 +200,5 @@ def test_renaming_a_step_rewrites_the_after_tags_that_name_it(
     renamed = panel.locator('svg [data-nbbridge-edge="load_rows->report"]')
     expect(renamed).to_have_class(re.compile(r"\bnbbridge-mod-dashed\b"))
     expect(panel.locator("[data-nbbridge-problem]")).to_have_count(0)
-    expect(panel.locator('[data-nbbridge-step="report"]')).to_contain_text("after load_rows")
+    expect(panel.locator('[data-nbbridge-step="report"]')).to_contain_text("after: load_rows")
     screenshot(page, artifacts, "renamed-after")

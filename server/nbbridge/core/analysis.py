@@ -33,15 +33,23 @@ class Analyzer:
     retagging a cell costs no parse. Keep one analyzer alive (the server does) so re-analysing
     after an edit parses only the edited cell.
 
-    ``max_cells`` bounds the cache; the oldest quarter is dropped when it is full.
-    ``parsed`` counts cache misses (cells actually parsed), which tests use to check caching.
+    The cache is bounded by count (``max_cells``) and by size (``max_bytes`` of source text,
+    which a parse holds about once more in rewritten code and names): the oldest entries go
+    first, and a cell larger than a quarter of the budget is parsed but never kept, so a few
+    huge cells cannot pin memory. ``parsed`` counts cache misses (cells actually parsed),
+    which tests use to check caching; ``cached_bytes`` is the source text held.
     """
 
-    def __init__(self, max_cells: int = 20_000) -> None:
+    def __init__(self, max_cells: int = 20_000, max_bytes: int = 64 * 1024 * 1024) -> None:
         self._cache: dict[str, CellParse] = {}
         self._max_cells = max_cells
+        self._max_bytes = max_bytes
         self._lock = threading.Lock()
         self.parsed = 0
+        # The last dataflow pass: the next analysis resumes it from the step before the first
+        # changed cell (see dataflow_resume), so re-analysing after an edit redoes what follows.
+        self._flow: Dataflow | None = None
+        self.cached_bytes = 0
 
     def parse(self, source: str) -> CellParse:
         """The cached parse of one cell source."""
@@ -49,13 +57,24 @@ class Analyzer:
         if found is not None:
             return found
         parsed = parse_cell(source)
+        size = len(source)
         with self._lock:
             self.parsed += 1
+            if size > self._max_bytes // 4 or source in self._cache:
+                return parsed
             if len(self._cache) >= self._max_cells:
-                for key in list(self._cache)[: self._max_cells // 4 or 1]:
-                    del self._cache[key]
+                self._evict(self._max_cells // 4 or 1)
+            while self._cache and self.cached_bytes + size > self._max_bytes:
+                self._evict(max(1, len(self._cache) // 8))
             self._cache[source] = parsed
+            self.cached_bytes += size
         return parsed
+
+    def _evict(self, count: int) -> None:
+        """Drop the ``count`` oldest entries (dicts keep insertion order); caller holds the lock."""
+        for key in list(self._cache)[:count]:
+            del self._cache[key]
+            self.cached_bytes -= len(key)
 
     def analyze(self, nb: dict[str, Any], notebook: str = "") -> Pipeline:
         """The notebook as a pipeline (see DESIGN.md §2–3)."""

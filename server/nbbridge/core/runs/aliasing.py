@@ -6,7 +6,7 @@ through one would no longer show through the other. The runner uses :func:`reach
 outputs that share objects as one bundle, and to run a step again, rather than load it, when
 its outputs share objects with another step's values that the same run also uses.
 
-The walk looks into lists, tuples, dicts, sets and instances' ``__dict__``; arrays and frames
+The walk looks into lists, tuples, dicts, sets, instances' ``__dict__`` and functions' closures; arrays and frames
 count as one object (with the array they view, if any). Past ``limit`` objects it stops and
 answers :data:`UNKNOWN`, which callers treat as "may share".
 """
@@ -18,7 +18,7 @@ from typing import Any
 
 __all__ = ["UNKNOWN", "reachable", "shares"]
 
-_ATOMS = (int, float, complex, str, bytes, bool, type(None), range, types.FunctionType)
+_ATOMS = (int, float, complex, str, bytes, bool, type(None), range)
 UNKNOWN = frozenset({-1})
 
 
@@ -39,9 +39,17 @@ def reachable(value: Any, limit: int = 100_000) -> frozenset[int]:
         count += 1
         if count > limit:
             return UNKNOWN
-        if not isinstance(item, tuple | frozenset):
+        if not isinstance(item, tuple | frozenset | types.FunctionType | types.MethodType):
             found.add(ident)  # immutable containers are walked (they may hold lists), not kept
-        if isinstance(item, list | tuple | set | frozenset):
+        if isinstance(item, types.FunctionType | types.MethodType):
+            # a closure holds the objects it closed over (a step's function over its input)
+            function = getattr(item, "__func__", item)
+            stack.extend(c.cell_contents for c in function.__closure__ or () if _filled(c))
+            stack.extend(function.__defaults__ or ())
+            stack.extend((function.__kwdefaults__ or {}).values())
+            if isinstance(item, types.MethodType):
+                stack.append(item.__self__)
+        elif isinstance(item, list | tuple | set | frozenset):
             stack.extend(item)
         elif isinstance(item, dict):
             stack.extend(item.keys())
@@ -55,6 +63,14 @@ def reachable(value: Any, limit: int = 100_000) -> frozenset[int]:
             if isinstance(attributes, dict):
                 stack.extend(attributes.values())
     return frozenset(found)
+
+
+def _filled(cell: types.CellType) -> bool:
+    try:
+        cell.cell_contents  # noqa: B018 - an empty cell raises
+    except ValueError:
+        return False
+    return True
 
 
 def shares(left: frozenset[int], right: frozenset[int]) -> bool:

@@ -201,11 +201,18 @@ class StepCache:
             try:
                 os.rename(staging, self._entry(key))
             except OSError:
-                if not (self._entry(key) / "meta.json").exists():
-                    raise
-                # another run stored this key first: same inputs, same step, keep theirs
+                if self._whole(key):
+                    return  # another run stored this key first: same inputs, keep theirs
+                self.discard(key)  # a broken entry is in the way: replace it
+                os.rename(staging, self._entry(key))
         finally:
             shutil.rmtree(staging, ignore_errors=True)
+
+    def _whole(self, key: str) -> bool:
+        try:
+            return self.meta(key) is not None
+        except CorruptEntry:
+            return False
 
     def _write(self, folder: Path, stem: str, value: Any, bundle: bool = False) -> dict[str, Any]:
         if bundle:

@@ -335,6 +335,7 @@ class _Run:
         names = [s.name for s in self.plan.steps]
         only, start = self.options.only, self.options.from_step
         forced = set(names[names.index(start) :]) if start else set()
+        forced |= {only} if only else set()  # --only STEP runs STEP, whatever is cached
         needed = self.needed_by(only) if only else set()
         after_only = set(names[names.index(only) + 1 :]) if only else set()
         results: dict[str, StepResult] = {}
@@ -444,6 +445,11 @@ class _Run:
         echo = only is None or step.name == only
         values, stdout, seconds = self.call(step, echo=echo)
         self.live[step.name] = values
+        # Observers (a tracking backend, the differential tests) see the values as the step
+        # ends, before a later step can change them in place.
+        notify = getattr(self.events, "step_outputs", None)
+        if notify is not None:
+            notify(step.name, values)
         self.metrics.update(self.step_metrics(step, values))
         existing = None
         if volatile and self.cache is not None and self.options.use_cache and not self.cache_failed:

@@ -29,7 +29,7 @@ class BadInput(click.ClickException):
     exit_code = 2
 
 
-def _usable_path(value: str, what: str) -> Path:
+def usable_path(value: str, what: str) -> Path:
     """``value`` as a path nbbridge can stat (it need not exist); BadInput naming ``what`` if
     it is empty, too long for the file system or a loop of symbolic links."""
     from .core.paths import PathError, check_lengths
@@ -51,7 +51,7 @@ def _usable_path(value: str, what: str) -> Path:
 
 def _read(notebook: str) -> dict[str, Any]:
     """The checked notebook at ``notebook``; BadInput (exit 2, one line) when it cannot be."""
-    path = _usable_path(notebook, "NOTEBOOK")
+    path = usable_path(notebook, "NOTEBOOK")
     if not path.exists():
         raise BadInput(f"{notebook}: no such file")
     if path.is_dir():
@@ -178,7 +178,7 @@ def export(
     if package is not None and not package:
         raise BadInput("--name: an empty name; give a lowercase Python identifier")
     nb = _read(notebook)
-    out = _usable_path(output, "-o")
+    out = usable_path(output, "-o")
     if out.exists() and not out.is_dir():
         raise BadInput(f"-o {output}: is a file, not a folder")
     from .api import ErrorBody, ExportResponse
@@ -268,7 +268,7 @@ def suggest(notebook: str, as_json: bool, output: str | None, in_place: bool) ->
 
 def _suggest_output(output: str) -> Path:
     """``-o`` of suggest: a new notebook file in an existing, writable folder."""
-    out = _usable_path(output, "-o")
+    out = usable_path(output, "-o")
     if out.is_dir():
         raise BadInput(f"-o {output}: is a folder; name the notebook to write, e.g. tagged.ipynb")
     if out.exists() or out.is_symlink():
@@ -327,7 +327,7 @@ def run_command(
     the run finished, 1 when a step raised (the cell and line are named; the steps before it
     stay cached, so --from STEP resumes), 130 when interrupted, 2 for bad input.
     """
-    path = _usable_path(target, "NOTEBOOK")
+    path = usable_path(target, "NOTEBOOK")
     if not path.exists():
         raise BadInput(f"{target}: no such file or folder")
     from .core.runs.params import ParameterError, resolve_parameters
@@ -367,7 +367,7 @@ def cache_group() -> None:
 
 
 def _cache_of(path: str) -> Any:
-    where = _usable_path(path, "PATH")
+    where = usable_path(path, "PATH")
     if not where.exists():
         raise BadInput(f"{path}: no such file or folder")
     from .core.runs.session import RunInputError, cache_limit, open_cache
@@ -407,3 +407,12 @@ def cache_clear(path: str, step: str | None) -> None:
     except OSError as exc:
         raise BadInput(f"{path}: cannot clear the cache ({exc.strerror or exc})") from None
     click.echo(f"removed {len(removed)} entries")
+
+
+def _register_subcommands() -> None:
+    from .cli_data import data_group  # its imports are lazy: --help stays fast
+
+    main.add_command(data_group)
+
+
+_register_subcommands()

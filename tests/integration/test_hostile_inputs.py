@@ -315,6 +315,11 @@ CLI_ROWS = [
     Row("only-no-step", "run", lambda s: [_nb(s), "--only", "ghost"], words=("ghost",)),
     Row("bad-cache-size", "run", lambda s: [_nb(s), "--cache-size", "lots"]),
     Row("long-path", "cache", lambda s: ["list", f"{LONG}"], words=("longer than",)),
+    Row("long-path", "data", lambda s: ["add", f"{LONG}.csv"], words=("longer than",)),
+    Row("loop", "data", lambda s: ["add", s.loop("loop.csv")]),
+    Row("missing", "data", lambda s: ["add", "nothing.csv"], words=("no such file",)),
+    Row("outside-git", "data", lambda s: ["add", s.text("d.csv", "1\n")], words=("git init",)),
+    Row("status-outside-git", "data", lambda s: ["status", "."], words=("git",)),
     Row("loop", "cache", lambda s: ["clear", s.loop("loopdir")]),
 ]
 

@@ -122,11 +122,15 @@ export function nodeLines(name: string, max: number = NODE_LINE_CHARS): string[]
       line = '';
     }
     line += part;
-    // A word a little longer than a line stays whole; only a long one is cut inside.
+    // A word a little longer than a line stays whole; a long one is cut into even pieces.
     const hard = Math.max(max + 1, 16);
-    while (line.length > hard) {
-      lines.push(line.slice(0, hard - 1));
-      line = line.slice(hard - 1);
+    if (line.length > hard) {
+      const pieces = Math.ceil(line.length / hard);
+      const size = Math.ceil(line.length / pieces);
+      while (line.length > size) {
+        lines.push(line.slice(0, size));
+        line = line.slice(size);
+      }
     }
   }
   if (line) {

@@ -4,6 +4,8 @@
   feature step, five models trained side by side, a comparison; long step names, ``after:``
   edges, and a library function redefined in three cells.
 - ``long_chain(n)``: ``n`` steps, each reading the one before and every fifth a side branch.
+- ``branching()``: 40 steps as real projects grow them: five sources loaded, cleaned and
+  featurised, joined and split, ten models trained and scored, compared and reported.
 - ``headed()``: an untagged notebook with markdown headings (for Suggest steps).
 """
 
@@ -11,7 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["FANOUT_STEPS", "MODELS", "fanout", "headed", "long_chain"]
+__all__ = ["FANOUT_STEPS", "MODELS", "branching", "fanout", "headed", "long_chain"]
 
 MODELS = [
     "train_logistic_regression",
@@ -97,6 +99,32 @@ def long_chain(n: int = 40) -> dict[str, Any]:
         if i % 5 == 0 and i >= 5:
             source = f"v{i} = v{i - 1} + v{i - 5}"
         cells.append(_code(f"s{i}", source, f"step:step_{i:02d}"))
+    return _notebook(cells)
+
+
+def branching() -> dict[str, Any]:
+    cells = []
+    sources = ["sales", "stock", "weather", "calendar", "prices"]
+    for src in sources:
+        cells.append(_code(f"load_{src}", f"raw_{src} = [1.0, 2.0, 3.0]", f"step:load_{src}"))
+        cells.append(
+            _code(f"clean_{src}", f"ok_{src} = [v for v in raw_{src} if v]", f"step:clean_{src}")
+        )
+        cells.append(
+            _code(f"feat_{src}", f"f_{src} = [v * 2 for v in ok_{src}]", f"step:features_{src}")
+        )
+    joined = " + ".join(f"f_{src}" for src in sources)
+    cells.append(_code("join", f"table = {joined}", "step:join_sources"))
+    cells.append(_code("split", "train, test = table[::2], table[1::2]", "step:split_train_test"))
+    for k in range(10):
+        cells.append(_code(f"train{k}", f"model_{k} = sum(train) * {k}", f"step:train_model_{k}"))
+        cells.append(
+            _code(f"score{k}", f"score_{k} = model_{k} - sum(test)", f"step:score_model_{k}")
+        )
+    scores = ", ".join(f"score_{k}" for k in range(10))
+    cells.append(_code("compare", f"best = max([{scores}])", "step:compare_models"))
+    cells.append(_code("report", "report = f'best {best}'", "step:write_report"))
+    cells.append(_code("publish", "print(report)", "step:publish"))
     return _notebook(cells)
 
 

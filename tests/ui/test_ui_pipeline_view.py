@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 from lab_server import LabServer
-from pipeline_notebooks import FANOUT_STEPS, MODELS, fanout, headed, long_chain
+from pipeline_notebooks import FANOUT_STEPS, MODELS, branching, fanout, headed, long_chain
 from playwright.sync_api import Locator, Page, expect
 from ui_helpers import NOTEBOOK, PANEL, open_notebook, open_panel, panel_steps, screenshot
 
@@ -85,7 +85,9 @@ def test_fanout_names_whole_and_dag_fitted_in_the_default_sidebar(
     expect(row.locator(".nbbridge-StepRow-cells")).to_have_text("2 cells")
     expect(row.locator(".nbbridge-Names.nbbridge-mod-inputs")).to_contain_text("features")
     expect(row.locator(".nbbridge-Names.nbbridge-mod-outputs")).to_contain_text("score_1")
-    after = panel.locator('[data-nbbridge-step="train_logistic_regression"] .nbbridge-StepRow-after')
+    after = panel.locator(
+        '[data-nbbridge-step="train_logistic_regression"] .nbbridge-StepRow-after'
+    )
     expect(after).to_have_text("after: datapreprocessing")
 
     # The library: each name once, with its count where cells redefine it.
@@ -146,19 +148,23 @@ def test_fanout_in_the_dark_theme(page: Page, lab: LabServer, artifacts: Path) -
         page.wait_for_function("document.body.dataset.jpThemeLight === 'true'")
 
 
+@pytest.mark.parametrize(
+    ("shape", "last"), [("chain", "step_39"), ("branching", "publish")], ids=["chain", "branching"]
+)
 def test_forty_steps_fit_and_the_selected_step_stays_in_view(
-    page: Page, lab: LabServer, artifacts: Path
+    page: Page, lab: LabServer, artifacts: Path, shape: str, last: str
 ) -> None:
-    panel = _open(page, lab, long_chain(40), "chain40.ipynb", 40)
+    nb = long_chain(40) if shape == "chain" else branching()
+    panel = _open(page, lab, nb, f"{shape}40.ipynb", 40)
     canvas = panel.locator(".nbbridge-DagCanvas")
     assert _names_cut(panel) == []
     assert _outside(canvas) == []
-    screenshot(page, artifacts, "pipeline-chain40")
+    screenshot(page, artifacts, f"pipeline-{shape}40")
     # Zoomed in, selecting a far step from its row pans the graph to it.
     for _ in range(4):
         canvas.locator("[data-nbbridge-dag-zoom-in]").click()
-    panel.locator('[data-nbbridge-step="step_39"]').click()
-    node = canvas.locator('[data-nbbridge-dag-node="step_39"]')
+    panel.locator(f'[data-nbbridge-step="{last}"]').click()
+    node = canvas.locator(f'[data-nbbridge-dag-node="{last}"]')
     expect(node).to_have_class(re.compile("mod-selected"))
     inside = node.evaluate("""n => {
         const v = n.closest('svg').getBoundingClientRect(), r = n.getBoundingClientRect();
@@ -234,3 +240,17 @@ def test_suggest_steps_on_an_untagged_notebook_applies_in_one_undo(
     expect(panel.locator("[data-nbbridge-step]")).to_have_count(1)
     assert panel_steps(page) == ["main"]
     expect(panel.locator("[data-nbbridge-suggest-start]")).to_be_visible()
+
+
+@pytest.mark.parametrize("shape", ["chain", "branching"])
+def test_forty_steps_in_the_main_area_graph(
+    page: Page, lab: LabServer, artifacts: Path, shape: str
+) -> None:
+    nb = long_chain(40) if shape == "chain" else branching()
+    panel = _open(page, lab, nb, f"{shape}40_graph.ipynb", 40)
+    panel.locator("[data-nbbridge-dag-open]").click()
+    graph = page.locator(GRAPH)
+    expect(graph.locator("[data-nbbridge-dag-node]")).to_have_count(40)
+    canvas = graph.locator(".nbbridge-DagCanvas")
+    assert _outside(canvas, GRAPH) == []
+    screenshot(page, artifacts, f"pipeline-{shape}40-graph")

@@ -5,13 +5,26 @@ import { JupyterFrontEnd } from '@jupyterlab/application';
 import { ICommandPalette } from '@jupyterlab/apputils';
 import { INotebookTracker } from '@jupyterlab/notebook';
 
-import { NbbridgeClient } from '../api';
+import { NbbridgeClient, Pipeline } from '../api';
+import { layoutPipeline } from '../dagLayout';
 import type { WatcherLookup } from '../pipelinePanel';
 import { PIPELINE_GRAPH_ID, PipelineGraph } from './graphWidget';
 import { suggestSteps } from './suggestDialog';
 
 export const OPEN_GRAPH_COMMAND = 'nbbridge:open-pipeline-graph';
 export const SUGGEST_COMMAND = 'nbbridge:suggest-steps';
+
+/**
+ * Where the graph goes beside the notebook: below it for a graph wider than tall (a fan-out
+ * is), to its right otherwise (a long chain), so it is shown as large as it can be.
+ */
+function splitFor(pipeline: Pipeline | null): 'split-bottom' | 'split-right' {
+  if (!pipeline) {
+    return 'split-right';
+  }
+  const layout = layoutPipeline(pipeline, { direction: 'TB', edgeLabels: true });
+  return layout.width > layout.height * 1.2 ? 'split-bottom' : 'split-right';
+}
 
 export function addPipelineCommands(
   app: JupyterFrontEnd,
@@ -31,10 +44,8 @@ export function addPipelineCommands(
       if (!graph || graph.isDisposed) {
         graph = new PipelineGraph(app, tracker, watcherOf);
         const notebook = tracker.currentWidget;
-        app.shell.add(graph, 'main', {
-          mode: 'split-right',
-          ref: notebook?.id ?? null
-        });
+        const pipeline = notebook ? (watcherOf(notebook)?.state.pipeline ?? null) : null;
+        app.shell.add(graph, 'main', { mode: splitFor(pipeline), ref: notebook?.id ?? null });
       }
       app.shell.activateById(PIPELINE_GRAPH_ID);
     }

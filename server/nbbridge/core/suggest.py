@@ -118,7 +118,7 @@ def suggest_steps(
 
 def tagged_copy(raw: dict[str, Any], nb: dict[str, Any], suggestion: Suggestion) -> dict[str, Any]:
     """The notebook JSON ``raw`` (as stored: any nbformat 4 minor, sources as lists or strings)
-    with the suggestion's step tags added; ``nb`` is its checked form the suggestion was made
+    with the suggestion's tags added; ``nb`` is its checked form the suggestion was made
     from (cells in the same order). Everything else is kept as it was."""
     index_of = {cell.get("id"): i for i, cell in enumerate(nb.get("cells") or [])}
     out = copy.deepcopy(raw)

@@ -46,9 +46,6 @@ class Analyzer:
         self._max_bytes = max_bytes
         self._lock = threading.Lock()
         self.parsed = 0
-        # The last dataflow pass: the next analysis resumes it from the step before the first
-        # changed cell (see dataflow_resume), so re-analysing after an edit redoes what follows.
-        self._flow: Dataflow | None = None
         self.cached_bytes = 0
 
     def parse(self, source: str) -> CellParse:

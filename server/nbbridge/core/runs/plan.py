@@ -20,6 +20,7 @@ from typing import Any
 
 from ..detail import Analysis
 from ..model import Problem
+from ..text import clip
 from .hidden_state import Effects, find_effects
 from .keys import code_digest
 from .linemap import StepLines, map_step_lines
@@ -156,11 +157,14 @@ def _refusal(analysis: Analysis) -> RunRefused | None:
     errors = [p for p in analysis.pipeline.problems if p.severity == "error"]
     if not errors:
         return None
-    lines = [
-        f"  cell {p.cell_id or '?'}" + (f", line {p.line}" if p.line else "") + f": {p.message}"
+    found = [
+        f"cell {p.cell_id or '?'}" + (f", line {p.line}" if p.line else "") + f": {p.message}"
         for p in errors
     ]
-    return RunRefused("the notebook cannot run as a pipeline:\n" + "\n".join(lines), errors)
+    # one line (a refusal is one message, exit 2), however many problems
+    more = f"; and {len(found) - 5} more (nbbridge check lists them)" if len(found) > 5 else ""
+    text = "; ".join(clip(f, 300) for f in found[:5]) + more
+    return RunRefused(f"the notebook cannot run as a pipeline: {text}", errors)
 
 
 def _parameter_value(kind: str, default: Any) -> Any:

@@ -321,6 +321,12 @@ CLI_ROWS = [
     Row("outside-git", "data", lambda s: ["add", s.text("d.csv", "1\n")], words=("git init",)),
     Row("status-outside-git", "data", lambda s: ["status", "."], words=("git",)),
     Row("loop", "cache", lambda s: ["clear", s.loop("loopdir")]),
+    Row("not-a-package", "run", lambda s: [_nb(s)[:-9]], words=("not an exported package",)),
+    Row("huge-param-name", "run", lambda s: [_nb(s), "-p", "p" * 5_000, "1"], words=("-p",)),
+    Row("huge-param-value", "run", lambda s: [_nb(s), "-p", "n", "9" * 5_000 + "x"]),
+    Row("huge-step-name", "run", lambda s: [_nb(s), "--from", "s" * 5_000], words=("--from",)),
+    Row("undefined-name", "run", lambda s: [s.notebook("work/u.ipynb", *s.notebooks.UNDEFINED)]),
+    Row("missing", "cache", lambda s: ["list", "gone"], words=("no such file",)),
 ]
 
 

@@ -11,7 +11,7 @@ import threading
 from typing import Any
 
 from .cellparse import CellParse, parse_cell
-from .dataflow import run_dataflow
+from .dataflow import Dataflow, run_dataflow
 from .detail import Analysis, CellCode, Metric, StepCode, TestCode
 from .docstrings import DOC
 from .model import Edge, LibraryItem, Parameter, Pipeline, Problem, Step
@@ -46,6 +46,10 @@ class Analyzer:
         self._max_bytes = max_bytes
         self._lock = threading.Lock()
         self.parsed = 0
+        # The last dataflow pass: the next analysis resumes it from the step before the first
+        # changed cell (see dataflow_resume), so re-analysing after an edit redoes what follows.
+        self._flow: Dataflow | None = None
+        self.resume = True  # False: every analysis walks the whole notebook (benchmarks)
         self.cached_bytes = 0
 
     def parse(self, source: str) -> CellParse:
@@ -110,8 +114,11 @@ class Analyzer:
         extra: dict[str, list[str]] = {}
         for metric in metrics:
             extra.setdefault(metric.step, []).append(metric.name)
-        flow = run_dataflow(structure)
+        with self._lock:
+            previous, self._flow = self._flow, None  # one analysis at a time resumes it
+        flow = run_dataflow(structure, previous if self.resume else None)
         shape = resolve(structure, flow, extra, frozenset(parameters))
+        self._flow = flow
         problems += shape.problems
         # The parts are built without re-validation: the analysis makes them from valid values.
         pipeline = Pipeline.model_construct(

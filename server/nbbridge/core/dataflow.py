@@ -11,13 +11,15 @@ hands it on also takes the earlier value as an input, so the exported step sees 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
-from . import closures, portability
+from . import closures, dataflow_resume, portability
 from .docstrings import DOC
 from .facts import CellFacts
 from .flow import Read
 from .model import Problem
 from .scope_state import (
+    ABSENT,
     DELETED,
     IMPORT,
     LIBRARY_NAME,
@@ -57,10 +59,18 @@ class Dataflow:
     problems: list[Problem] = field(default_factory=list)
     # Per test cell: what each name it reads from outside the test cells was bound to there.
     test_cells: dict[str, dict[str, Binder | None]] = field(default_factory=dict)
+    # The pass itself, with its checkpoints: the next analysis may resume it.
+    resumable: _Pass | None = None
 
 
-def run_dataflow(structure: Structure) -> Dataflow:
-    """Walk the cells in notebook order and resolve every step's reads."""
+def run_dataflow(structure: Structure, previous: Dataflow | None = None) -> Dataflow:
+    """Walk the cells in notebook order and resolve every step's reads; with ``previous``
+    (the last pass of this analyzer) resume it from the step before the first changed cell
+    when it can (see :mod:`.dataflow_resume`)."""
+    if previous is not None and previous.resumable is not None:
+        resumed = dataflow_resume.resume(previous.resumable, structure)
+        if resumed is not None:
+            return resumed.run(resumed.resume_at)
     return _Pass(structure).run()
 
 
@@ -89,25 +99,39 @@ class _Pass:
         # A step's bindings are published when another cell needs them, not after each cell:
         # inside the step its own state answers, and publishing once per step is much cheaper.
         self._pending: ScopeState | None = None
+        # For resuming (see :mod:`.dataflow_resume`): what each write to binders, functions and
+        # skipped replaced, and a checkpoint where each step starts.
+        self.log: list[tuple[dict[str, Any], str, object]] = []
+        self.checkpoints: list[dataflow_resume.Checkpoint] = []
+        self.resume_at = 0
+        self.tests_version = 0
+        self.ends: dict[str, tuple[int, int]] = {}
 
-    def run(self) -> Dataflow:
-        for unit in self.structure.units:
+    def run(self, start: int = 0) -> Dataflow:
+        units, log = self.structure.units, self.log
+        for position in range(start, len(units)):
+            unit = units[position]
             facts = unit.parse.facts
             if facts is None:
                 continue
             if unit.role == SKIP:
                 for name in facts.may:
-                    self.skipped.setdefault(name, unit)
+                    if name not in self.skipped:
+                        log.append((self.skipped, name, ABSENT))
+                        self.skipped[name] = unit
                 continue
-            if facts.star_imports:
-                self.star_cells.append(unit)
             state = self.states.get(unit.step) if unit.role == STEP else None  # type: ignore[arg-type]
             if self._pending is not None and self._pending is not state:
                 self._flush()
+            if state is not None and not state.cells:  # a step starts: a place to resume from
+                self.checkpoints.append(dataflow_resume.checkpoint(self, position, state))
+            if facts.star_imports:
+                self.star_cells.append(unit)
             if state is not None:
                 self._scope_cell(state, unit)
                 self._pending = state
             elif unit.role == TEST:
+                self.tests_version += 1
                 earlier = set(self.tests.must)
                 self._scope_cell(self.tests, unit)
                 self.test_cells[unit.cell_id] = self._test_sources(unit, earlier)
@@ -115,8 +139,16 @@ class _Pass:
                 self._definitions_cell(unit)
         if self._pending is not None:
             self._flush()
+        # What the states read when the pass ends (resolve adds pass-through reads later).
+        self.ends = {name: (len(s.reads), len(s.sources)) for name, s in self.states.items()}
         return Dataflow(
-            self.states, self.tests, self.skipped, self.star_cells, self.problems, self.test_cells
+            self.states,
+            self.tests,
+            self.skipped,
+            self.star_cells,
+            self.problems,
+            self.test_cells,
+            self,
         )
 
     def _test_sources(self, unit: CellUnit, earlier: set[str]) -> dict[str, Binder | None]:
@@ -148,7 +180,9 @@ class _Pass:
         imported, deleted = state.binder(IMPORT, True, cell), state.binder(DELETED, True, cell)
         may = state.may
         local = state.local_names(state.hoisted)
+        log = self.log
         for name in state.published:
+            log.append((binders, name, binders.get(name, ABSENT)))
             if name not in may:
                 binders[name] = deleted
             elif kinds[name] == "import" and name not in local:
@@ -162,18 +196,23 @@ class _Pass:
         facts = unit.parse.facts
         assert facts is not None
         own_kind = LIBRARY_NAME if unit.role == LIBRARY else PARAM
+        binders, functions, log = self.binders, self.functions, self.log
         for name, cell_kind in facts.kinds.items():  # binding order: deterministic output
             kind = IMPORT if cell_kind == "import" else own_kind
-            self.binders[name] = Binder(kind, unit)
+            log.append((binders, name, binders.get(name, ABSENT)))
+            binders[name] = Binder(kind, unit)
             self.aliases.forget(name)
             info = facts.functions.get(name)
+            log.append((functions, name, functions.get(name, ABSENT)))
             if info is not None and unit.role == LIBRARY:
-                self.functions[name] = StepFunction(info, True)
+                functions[name] = StepFunction(info, True)
             else:
-                self.functions.pop(name, None)
+                functions.pop(name, None)
         for name in sorted(facts.deleted):
-            self.binders[name] = Binder(DELETED, unit)
-            self.functions.pop(name, None)
+            log.append((binders, name, binders.get(name, ABSENT)))
+            binders[name] = Binder(DELETED, unit)
+            log.append((functions, name, functions.get(name, ABSENT)))
+            functions.pop(name, None)
 
     # --- steps and tests -------------------------------------------------------------------
 
@@ -233,13 +272,14 @@ class _Pass:
                 self._delete(state, unit, name)
         if not state.publish:
             return  # test cells' definitions stay among the test cells
+        log = self.log
         for name, info in facts.functions.items():
+            log.append((functions, name, functions.get(name, ABSENT)))
             functions[name] = self._step_function(state, unit, name, info)
         if functions:
-            for name in facts.plain:
-                functions.pop(name, None)
-            for name in facts.deleted:
-                functions.pop(name, None)
+            for name in (*facts.plain, *facts.deleted):
+                if name in functions:
+                    log.append((functions, name, functions.pop(name)))
 
     def _track_changes(
         self,

@@ -8,6 +8,7 @@ from .scopes import FuncInfo
 from .structure import CellUnit
 
 __all__ = [
+    "ABSENT",
     "DELETED",
     "IMPORT",
     "LIBRARY_NAME",
@@ -22,6 +23,7 @@ __all__ = [
 ]
 
 STEP_VALUE, PARAM, LIBRARY_NAME, IMPORT, DELETED = "step", "param", "library", "import", "deleted"
+ABSENT = object()  # in the pass's log of writes: the name had no entry before
 # A closure's view of a global held by the exported steps module itself (an import, a library
 # name, a builtin): the same wherever the function is called.
 MODULE_LEVEL = "module"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 from jupyter_server.extension.application import ExtensionApp
 from traitlets import Float, Integer, TraitError, validate
@@ -61,6 +62,18 @@ class NbbridgeApp(ExtensionApp):
             nbbridge_root_dir=self.serverapp.root_dir,
             nbbridge_execute_timeout=self.execute_timeout,
         )
+        self._drain_waiting_runs()
+
+    def _drain_waiting_runs(self) -> None:
+        """Runs left RUNNING by a process that is gone, or refused by a store that was down,
+        are ended and logged now, by a detached drainer (MLflow stays out of the server)."""
+        from .core.runs.project import STATE, project_root
+        from .core.tracking.drain import spawn_drainer
+
+        state = project_root(Path(self.serverapp.root_dir)) / STATE
+        outbox = state / "outbox"
+        if outbox.is_dir() and any(outbox.glob("*.json")):
+            spawn_drainer(state)
 
     async def stop_extension(self) -> None:
         self.analysis_pool.shutdown(wait=False, cancel_futures=True)

@@ -44,8 +44,11 @@ class Outbox:
         """Every readable record waiting (oldest first); unreadable files are skipped."""
         if not self.folder.is_dir():
             return
-        paths = sorted(self.folder.glob(f"*{_SUFFIX}"), key=lambda p: p.stat().st_mtime)
-        for path in paths:
+        dated = []
+        for path in self.folder.glob(f"*{_SUFFIX}"):
+            with contextlib.suppress(FileNotFoundError):  # claimed by a drainer meanwhile
+                dated.append((path.stat().st_mtime, path))
+        for _, path in sorted(dated):
             record = _load(path)
             if record is not None:
                 yield record

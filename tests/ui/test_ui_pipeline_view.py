@@ -111,10 +111,15 @@ def test_fanout_names_whole_and_dag_fitted_in_the_default_sidebar(
     expect(canvas).to_have_attribute("data-nbbridge-dag-scale", f"{fitted:.4f}")
     assert _outside(canvas) == []
 
-    # The wheel zooms about the pointer; "fit" brings every node back.
+    # In the sidebar the wheel scrolls the panel; Ctrl+wheel zooms about the pointer; "fit"
+    # brings every node back.
     svg = canvas.locator("svg.nbbridge-mod-canvas")
     svg.hover()
     page.mouse.wheel(0, -400)
+    expect(canvas).to_have_attribute("data-nbbridge-dag-scale", f"{fitted:.4f}")
+    page.keyboard.down("Control")
+    page.mouse.wheel(0, -400)
+    page.keyboard.up("Control")
     expect(canvas).not_to_have_attribute("data-nbbridge-dag-scale", f"{fitted:.4f}")
     assert _scale(canvas) > fitted
     canvas.locator("[data-nbbridge-dag-fit]").click()
@@ -196,6 +201,13 @@ def test_main_area_graph_selects_the_cells_of_a_node(
         re.compile("mod-selected")
     )
     screenshot(page, artifacts, "pipeline-graph-main")
+
+    # There the plain wheel zooms.
+    before = _scale(canvas)
+    canvas.locator("svg.nbbridge-mod-canvas").hover(position={"x": 10, "y": 10})
+    page.mouse.wheel(0, 300)
+    expect(canvas).not_to_have_attribute("data-nbbridge-dag-scale", f"{before:.4f}")
+    assert _scale(canvas) < before
 
     # The command opens (or shows again) the same widget.
     page.evaluate("window.jupyterapp.commands.execute('nbbridge:open-pipeline-graph')")

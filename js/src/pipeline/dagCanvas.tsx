@@ -3,7 +3,8 @@
  * main-area "Pipeline graph" both use it.
  *
  * By default the whole drawing is shown, scaled to the viewport (never clipped); the wheel
- * zooms about the pointer, a drag pans, and the buttons fit, zoom in and zoom out. After the
+ * (Ctrl+wheel in the sidebar, where the wheel scrolls the panel) zooms about the pointer, a
+ * drag pans, and the buttons fit, zoom in and zoom out. After the
  * user moves the view it stays where they put it while the notebook is edited, and the
  * selected step is panned into view. The rank direction (top to bottom or left to right) is
  * the one that shows the graph larger in the space there is.
@@ -172,6 +173,11 @@ export function DagCanvas(props: IDagCanvasProps): JSX.Element {
       return;
     }
     const onWheel = (event: WheelEvent) => {
+      // In the sidebar the wheel scrolls the panel; Ctrl (or a pinch, which Chromium sends as
+      // Ctrl+wheel) zooms. The main-area graph zooms with the plain wheel.
+      if (variant === 'panel' && !(event.ctrlKey || event.metaKey)) {
+        return;
+      }
       event.preventDefault();
       const bounds = svg.getBoundingClientRect();
       const factor = Math.exp(-event.deltaY * WHEEL_RATE);
@@ -179,7 +185,7 @@ export function DagCanvas(props: IDagCanvasProps): JSX.Element {
     };
     svg.addEventListener('wheel', onWheel, { passive: false });
     return () => svg.removeEventListener('wheel', onWheel);
-  }, [view]);
+  }, [view, variant]);
 
   const onPointerDown = (event: React.PointerEvent<SVGSVGElement>) => {
     if (event.button !== 0) {
@@ -252,7 +258,15 @@ export function DagCanvas(props: IDagCanvasProps): JSX.Element {
           )}
         </div>
       )}
-      <div ref={area} className="nbbridge-DagCanvas-area">
+      <div
+        ref={area}
+        className="nbbridge-DagCanvas-area"
+        title={
+          variant === 'panel'
+            ? 'Drag to pan · Ctrl+wheel to zoom · double-click to fit'
+            : 'Drag to pan · wheel to zoom · double-click to fit'
+        }
+      >
         {empty ? (
           <div className="nbbridge-Dag nbbridge-mod-empty">No steps yet.</div>
         ) : (

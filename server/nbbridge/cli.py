@@ -336,14 +336,14 @@ def run_command(
     from .core.runs.runner import MissingInput, RunOptions, SelectionError, run_pipeline
     from .core.runs.session import RunInputError, cache_limit, open_cache, open_plan
 
+    progress = Progress()
     try:
-        plan = open_plan(path, target, _read)
-        values = resolve_parameters(plan.parameters, parameters)
         limit = cache_limit(cache_size)
+        cache, off = (None, "") if no_cache else open_cache(path, limit)
+        plan = open_plan(path, target, _read, cache)
+        values = resolve_parameters(plan.parameters, parameters)
     except (RunRefused, RunInputError, ParameterError) as exc:
         raise BadInput(exc.message) from None
-    progress = Progress()
-    cache, off = (None, "") if no_cache else open_cache(path, limit)
     if off:
         progress.warning(off)
     options = RunOptions(from_step=from_step, only=only, use_cache=not no_cache)

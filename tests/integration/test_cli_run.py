@@ -9,15 +9,17 @@ unwritable ``.nbbridge/`` and two runs at once on one project all still give the
 from __future__ import annotations
 
 import json
+import shutil
 import signal
 import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import NBBRIDGE
 
 pytestmark = pytest.mark.timeout(600)
+NBBRIDGE = shutil.which("nbbridge", path=str(Path(sys.executable).parent))
 
 FAILING = (
     ("boom = True", ["parameters"], "params"),
@@ -227,3 +229,21 @@ def test_cache_list_and_clear_by_step(tmp_path: Path, notebooks: Any, cli: Any) 
     again = cli("run", nb, "--json")
     assert _statuses(again.stdout) == {"load": "cached", "train": "cached", "report": "ran"}
     assert cli("cache", "clear", nb).stdout.strip() == "removed 3 entries"
+
+
+def test_an_edit_is_seen_though_the_plan_is_kept_between_runs(
+    tmp_path: Path, notebooks: Any, cli: Any
+) -> None:
+    nb = _project(tmp_path, notebooks)
+    assert cli("run", nb).returncode == 0
+    plans = list((nb.parent / ".nbbridge" / "cache" / "plans").iterdir())
+    assert len(plans) == 1  # the analysis is kept, keyed by the notebook's bytes
+    cells = list(notebooks.PIPELINE)
+    cells[-1] = ("report = f'sum={total:.1f}'\nprint(report)", ["step:report"], "report")
+    notebooks.write(nb, *cells)
+    edited = cli("run", nb, "--json")
+    assert _statuses(edited.stdout) == {"load": "cached", "train": "cached", "report": "ran"}
+    assert json.loads(edited.stdout)["steps"][-1]["stdout"] == "sum=4.1\n"
+    (nb.parent / "helpers.py").write_text("X = 1\n")  # a module beside it: analysed again
+    assert cli("run", nb).stdout == "sum=4.1\n"
+    assert len(list((nb.parent / ".nbbridge" / "cache" / "plans").iterdir())) == 3

@@ -6,11 +6,39 @@ Public API: :func:`read_notebook` / :func:`load_notebook_json` (checked notebook
 (the same with a per-cell cache one can keep alive).
 """
 
-from .analysis import Analyzer, analyze, analyze_detailed
-from .detail import Analysis, CellCode, Metric, StepCode, TestCode
-from .errors import NotebookError
-from .model import Edge, LibraryItem, Parameter, Pipeline, Problem, Step
-from .notebook_io import load_notebook_json, read_notebook
+from importlib import import_module
+from typing import Any
+
+# Imported on first use (PEP 562), so that a command needing one submodule (``nbbridge run``
+# with its plan cached, ``nbbridge cache list``) does not pay for the analysis and nbformat.
+_WHERE = {
+    "Analyzer": "analysis",
+    "analyze": "analysis",
+    "analyze_detailed": "analysis",
+    "Analysis": "detail",
+    "CellCode": "detail",
+    "Metric": "detail",
+    "StepCode": "detail",
+    "TestCode": "detail",
+    "NotebookError": "errors",
+    "Edge": "model",
+    "LibraryItem": "model",
+    "Parameter": "model",
+    "Pipeline": "model",
+    "Problem": "model",
+    "Step": "model",
+    "load_notebook_json": "notebook_io",
+    "read_notebook": "notebook_io",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _WHERE:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(import_module(f".{_WHERE[name]}", __name__), name)
+    globals()[name] = value
+    return value
+
 
 __all__ = [
     "Analysis",

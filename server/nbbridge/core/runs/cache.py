@@ -281,6 +281,8 @@ class StepCache:
             removed = [e for e in self.entries() if step is None or e.step == step]
             for entry in removed:
                 self.discard(entry.key)
+            if step is None:  # stored run plans go with everything else
+                shutil.rmtree(self.folder / "plans", ignore_errors=True)
             self._sweep_tmp()
         return removed
 

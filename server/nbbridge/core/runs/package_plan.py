@@ -17,6 +17,7 @@ import types
 from pathlib import Path
 from typing import Any
 
+from .keys import versions
 from .params import ParameterSpec
 from .plan import RunPlan, RunRefused, RunStep, step_parts
 
@@ -176,6 +177,7 @@ def plan_package(folder: Path, label: str) -> RunPlan:
                 library=lib_digest,
                 effects=effects,
                 metrics=(),
+                versions=tuple(versions(modules)),
             )
         )
     filename = str(base / "steps.py")

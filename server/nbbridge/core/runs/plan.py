@@ -22,11 +22,11 @@ from ..detail import Analysis
 from ..model import Problem
 from ..text import clip
 from .hidden_state import Effects, find_effects
-from .keys import code_digest
+from .keys import code_digest, versions
 from .linemap import StepLines, map_step_lines
 from .params import ParameterSpec
 
-__all__ = ["RunPlan", "RunRefused", "RunStep", "plan_notebook", "step_parts"]
+__all__ = ["RunPlan", "RunRefused", "RunStep", "notebook_plan", "plan_notebook", "step_parts"]
 
 
 class RunRefused(Exception):
@@ -53,6 +53,7 @@ class RunStep:
     effects: Effects
     metrics: tuple[str, ...]
     lines: StepLines | None = None
+    versions: tuple[str, ...] = ()  # python==X, dist==Y of what it imports (see keys.versions)
 
 
 @dataclass
@@ -63,6 +64,8 @@ class RunPlan:
     parameters: tuple[ParameterSpec, ...]
     load_module: Callable[[], types.ModuleType]
     filename: str  # the steps module's file name in tracebacks
+    # a notebook's generated code (package, steps, lib), kept so the plan can be stored
+    sources: dict[str, str] = field(default_factory=dict)
     _module: types.ModuleType | None = field(default=None, repr=False)
 
     def module(self) -> types.ModuleType:
@@ -221,18 +224,28 @@ def plan_notebook(nb: dict[str, Any], label: str, folder: Path) -> RunPlan:
                 effects=effects,
                 metrics=tuple(m.name for m in analysis.metrics if m.step == sp.step.name),
                 lines=lines,
+                versions=tuple(versions(modules)),
             )
         )
     parameters = tuple(
         ParameterSpec(p.name, p.type, _parameter_value(p.type, p.default))
         for p in analysis.pipeline.parameters
     )
+    sources = {"package": package, "steps": steps_text, "lib": lib_text}
+    return notebook_plan(label, folder, tuple(steps), parameters, sources)
+
+
+def notebook_plan(
+    label: str,
+    folder: Path,
+    steps: tuple[RunStep, ...],
+    parameters: tuple[ParameterSpec, ...],
+    sources: dict[str, str],
+) -> RunPlan:
+    """A plan whose steps module is compiled from generated ``sources`` when first needed."""
     filename = f"<nbbridge steps of {label}>"
-    return RunPlan(
-        label=label,
-        folder=folder,
-        steps=tuple(steps),
-        parameters=parameters,
-        load_module=lambda: _synthetic_package(package, lib_text, steps_text, filename),
-        filename=filename,
-    )
+
+    def load() -> types.ModuleType:
+        return _synthetic_package(sources["package"], sources["lib"], sources["steps"], filename)
+
+    return RunPlan(label, folder, steps, parameters, load, filename, sources)

@@ -144,7 +144,7 @@ class _Run:
                 n: keymod.value_digest(self.params[n]) for n, p in step.arguments if p is None
             },
             "data": data,
-            "versions": keymod.versions(step.modules),
+            "versions": list(step.versions) or keymod.versions(step.modules),
             "hidden": list(self.hidden),
             "random": random_digests(self.current_state(), self.seeded),
         }

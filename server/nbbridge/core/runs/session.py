@@ -26,13 +26,32 @@ class RunInputError(ValueError):
         self.message = message
 
 
-def open_plan(path: Path, label: str, read_notebook: Any) -> RunPlan:
-    """A package folder's plan, or the notebook's (``read_notebook(label)`` reads it)."""
+def open_plan(
+    path: Path, label: str, read_notebook: Any, cache: StepCache | None = None
+) -> RunPlan:
+    """A package folder's plan, or the notebook's (``read_notebook(label)`` reads it); with a
+    cache, a notebook's plan is kept there and reused while nothing it depends on changes."""
     if path.is_dir():
         if find_package(path) is None:
             raise RunInputError(f"{label}: a folder, but not an exported package (no src/PKG/)")
         return plan_package(path, label)
-    return plan_notebook(read_notebook(label), label, path.resolve().parent)
+    digest = None
+    if cache is not None:
+        from .plan_store import load_plan, plan_digest
+
+        try:
+            digest = plan_digest(path, path.read_bytes())
+        except OSError:
+            digest = None  # reading it again below says what is wrong
+        stored = load_plan(cache.folder / "plans", digest, label) if digest else None
+        if stored is not None:
+            return stored
+    plan = plan_notebook(read_notebook(label), label, path.resolve().parent)
+    if cache is not None and digest is not None:
+        from .plan_store import save_plan
+
+        save_plan(cache.folder / "plans", digest, plan)
+    return plan
 
 
 def cache_limit(text: str | None = None) -> int:

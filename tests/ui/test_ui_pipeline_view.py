@@ -148,6 +148,20 @@ def test_fanout_in_the_dark_theme(page: Page, lab: LabServer, artifacts: Path) -
         assert _outside(panel.locator(".nbbridge-DagCanvas")) == []
         page.wait_for_timeout(300)  # the theme's CSS transitions settle before the picture
         screenshot(page, artifacts, "pipeline-fanout-dark")
+
+        panel.locator("[data-nbbridge-dag-open]").click()
+        expect(page.locator(f"{GRAPH} [data-nbbridge-dag-node]")).to_have_count(9)
+        screenshot(page, artifacts, "pipeline-graph-dark")
+
+        # The Suggest steps dialog, on an untagged notebook opened as the file browser does.
+        other = lab.write_notebook(headed(), "headed_dark.ipynb")
+        page.evaluate(
+            "path => { window.jupyterapp.commands.execute('docmanager:open', { path }); }", other
+        )
+        panel.locator("[data-nbbridge-suggest-start]").click()
+        expect(page.locator(".jp-Dialog [data-nbbridge-suggest-step]")).to_have_count(4)
+        screenshot(page, artifacts, "pipeline-suggest-dark")
+        page.locator(".jp-Dialog .jp-mod-reject").click()
     finally:
         _choose_theme(page, "JupyterLab Light")
         page.wait_for_function("document.body.dataset.jpThemeLight === 'true'")

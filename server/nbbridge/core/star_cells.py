@@ -66,6 +66,7 @@ def with_star_names(parse: CellParse, folders: tuple[str, ...]) -> CellParse:
         may=facts.may | names,
         kinds=kinds,
         imports=facts.imports | names,
+        plain=facts.plain | names,  # a function of that name defined earlier is rebound
         hoisted=facts.hoisted | names,
         star_imports=tuple(unknown),
         star_bound=names,

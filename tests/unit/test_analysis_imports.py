@@ -82,7 +82,9 @@ def test_library_cells_importing_a_name_two_ways_are_refused():
 
 
 def test_a_name_imported_and_defined_by_library_code_is_refused():
-    p = run(code("def sqrt(v):\n    return v", "export"), code("from math import sqrt\nx = sqrt(4)"))
+    p = run(
+        code("def sqrt(v):\n    return v", "export"), code("from math import sqrt\nx = sqrt(4)")
+    )
     assert [q.cell_id for q in problems_of(p, "import-conflict")] == ["c0"]
 
 

@@ -130,7 +130,12 @@ def test_a_star_import_whose_names_cannot_be_read_is_a_warning_naming_what_it_ma
     # math has no Python source to read: which names it binds stays unknown.
     p = run(code("from math import *", "step:a"), code("r = floor(2.5)", "step:b"))
     star, floor = p.problems
-    assert (star.code, star.severity, star.cell_id, star.line) == ("star-import", "warning", "c0", 1)
+    assert (star.code, star.severity, star.cell_id, star.line) == (
+        "star-import",
+        "warning",
+        "c0",
+        1,
+    )
     assert "from math import *" in star.message
     assert (floor.code, floor.severity, floor.cell_id) == ("undefined-name", "warning", "c1")
     assert "'floor'" in floor.message and "from math import *" in floor.message

@@ -90,7 +90,9 @@ def test_a_name_the_star_import_does_not_bind_is_still_undefined(folder):
 
 
 def test_a_name_read_in_the_cell_before_its_star_import_is_an_open_read(folder):
-    nb = notebook(code("OFFSET = 1", "step:a"), code("print(OFFSET)\nfrom withall import *", "step:b"))
+    nb = notebook(
+        code("OFFSET = 1", "step:a"), code("print(OFFSET)\nfrom withall import *", "step:b")
+    )
     p = Analyzer().analyze_detailed(nb, folder=str(folder)).pipeline
     assert find_step(p, "b").inputs == ["OFFSET"]
 

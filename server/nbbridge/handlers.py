@@ -322,11 +322,13 @@ class VersionHandler(NbbridgeHandler):
 
 def route_table() -> list[tuple[str, type[NbbridgeHandler]]]:
     """URL patterns (below the server's base_url) and their handlers."""
-    from .suggest_handler import SuggestHandler  # it builds on this module's base handler
+    from .runs_handler import routes as runs_routes  # they build on this module's base handler
+    from .suggest_handler import SuggestHandler
 
     return [
         (r"/nbbridge/pipeline", PipelineHandler),
         (r"/nbbridge/suggest", SuggestHandler),
         (r"/nbbridge/export", ExportHandler),
         (r"/nbbridge/version", VersionHandler),
+        *runs_routes(),
     ]

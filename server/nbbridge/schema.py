@@ -22,6 +22,8 @@ from .api import (
     VersionBody,
 )
 from .core.model import Pipeline
+from .core.tracking.views import CompareResponse, MetricHistory, RunDetail, RunPage
+from .runs_api import CompareRequest, HistoryRequest, RunRequest, RunsRequest
 
 __all__ = ["MODELS", "schema_files", "write"]
 
@@ -34,6 +36,14 @@ MODELS: dict[str, type[BaseModel]] = {
     "suggest_request": SuggestRequest,
     "suggest_response": SuggestResponse,
     "version": VersionBody,
+    "runs_request": RunsRequest,
+    "run_request": RunRequest,
+    "compare_request": CompareRequest,
+    "history_request": HistoryRequest,
+    "run_page": RunPage,
+    "run_detail": RunDetail,
+    "compare_response": CompareResponse,
+    "metric_history": MetricHistory,
 }
 
 

@@ -100,6 +100,9 @@ def _nb(s: Setup) -> str:
     return s.notebook()
 
 
+_RUN = {"run_id": "f" * 32}  # what /nbbridge/runs/get needs beside the path
+
+
 REST_ROWS = [
     Row("long-path", "/nbbridge/pipeline", lambda s: {"path": f"{LONG}.ipynb"}, field="path"),
     Row("loop", "/nbbridge/pipeline", lambda s: {"path": s.loop("loop.ipynb")}, field="path"),
@@ -219,6 +222,145 @@ REST_ROWS = [
     Row("not-json", "/nbbridge/suggest", lambda s: "{nope", words=("not valid JSON",)),
     Row("both", "/nbbridge/suggest", lambda s: {"path": _nb(s), "notebook": {}}),
     Row("extra-field", "/nbbridge/suggest", lambda s: {"path": _nb(s), "apply": True}),
+    *(
+        row
+        for where, extra in (("/nbbridge/runs", {}), ("/nbbridge/runs/get", _RUN))
+        for row in (
+            Row(
+                "long-path", where, lambda s, e=extra: {"path": f"{LONG}.ipynb", **e}, field="path"
+            ),
+            Row("absolute", where, lambda s, e=extra: {"path": "/etc/p.ipynb", **e}, 403, "path"),
+            Row("dotdot", where, lambda s, e=extra: {"path": "../x.ipynb", **e}, 403, "path"),
+            Row("loop", where, lambda s, e=extra: {"path": s.loop("l.ipynb"), **e}, field="path"),
+            Row("not-json", where, lambda s: "{nope", words=("not valid JSON",)),
+        )
+    ),
+    Row(
+        "bad-token",
+        "/nbbridge/runs",
+        lambda s: {"path": _nb(s), "page_token": "x!"},
+        400,
+        "page_token",
+    ),
+    Row(
+        "huge-token",
+        "/nbbridge/runs",
+        lambda s: {"path": _nb(s), "page_token": "e" * 100_000},
+        400,
+        "page_token",
+    ),
+    Row(
+        "unknown-sort",
+        "/nbbridge/runs",
+        lambda s: {"path": _nb(s), "sort": "duration"},
+        400,
+        "sort",
+    ),
+    Row(
+        "huge-sort",
+        "/nbbridge/runs",
+        lambda s: {"path": _nb(s), "sort": "metrics." + "m" * 100_000},
+        400,
+        "sort",
+    ),
+    Row(
+        "huge-search",
+        "/nbbridge/runs",
+        lambda s: {"path": _nb(s), "search": "q" * 100_000},
+        400,
+        "search",
+    ),
+    Row(
+        "quote-cell",
+        "/nbbridge/runs",
+        lambda s: {"path": _nb(s), "cell": "a' OR '1'='1"},
+        400,
+        "cell",
+    ),
+    Row(
+        "huge-page",
+        "/nbbridge/runs",
+        lambda s: {"path": _nb(s), "max_results": 10**9},
+        400,
+        "max_results",
+    ),
+    Row(
+        "bad-run-id",
+        "/nbbridge/runs/get",
+        lambda s: {"path": _nb(s), "run_id": "../../x"},
+        400,
+        "run_id",
+    ),
+    Row(
+        "huge-run-id",
+        "/nbbridge/runs/get",
+        lambda s: {"path": _nb(s), "run_id": "a" * 100_000},
+        400,
+        "run_id",
+    ),
+    Row(
+        "unknown-run",
+        "/nbbridge/runs/get",
+        lambda s: {"path": _nb(s), "run_id": "f" * 32},
+        404,
+        "run_id",
+    ),
+    Row(
+        "one-run",
+        "/nbbridge/runs/compare",
+        lambda s: {"path": _nb(s), "run_ids": ["f" * 32]},
+        400,
+        "run_ids",
+    ),
+    Row(
+        "many-runs",
+        "/nbbridge/runs/compare",
+        lambda s: {"path": _nb(s), "run_ids": ["f" * 32] * 10_000},
+        400,
+        "run_ids",
+    ),
+    Row(
+        "bad-run-ids",
+        "/nbbridge/runs/compare",
+        lambda s: {"path": _nb(s), "run_ids": ["f" * 32, "x'"]},
+        400,
+        "run_ids.1",
+    ),
+    Row(
+        "unknown-runs",
+        "/nbbridge/runs/compare",
+        lambda s: {"path": _nb(s), "run_ids": ["f" * 32, "e" * 32]},
+        404,
+        "run_ids",
+    ),
+    Row(
+        "dotdot",
+        "/nbbridge/runs/compare",
+        lambda s: {"path": "../x.ipynb", "run_ids": ["f" * 32, "e" * 32]},
+        403,
+        "path",
+    ),
+    Row(
+        "huge-key",
+        "/nbbridge/runs/history",
+        lambda s: {"path": _nb(s), "run_ids": ["f" * 32], "key": "k" * 100_000},
+        400,
+        "key",
+    ),
+    Row(
+        "quote-key",
+        "/nbbridge/runs/history",
+        lambda s: {"path": _nb(s), "run_ids": ["f" * 32], "key": "k`"},
+        400,
+        "key",
+    ),
+    Row(
+        "dotdot",
+        "/nbbridge/runs/history",
+        lambda s: {"path": "../x.ipynb", "run_ids": ["f" * 32], "key": "k"},
+        403,
+        "path",
+    ),
 ]
 
 CLI_ROWS = [

@@ -1,18 +1,11 @@
 """Tracking into a real ``mlflow server`` (sqlite behind it) on 127.0.0.1, via MLFLOW_TRACKING_URI.
 
-The server is started by the test and stopped at its end; its artifacts are proxied, so the
-step code logged as an artifact comes back through the server.
+The server comes from the ``mlflow_server`` fixture (tests/conftest.py); its artifacts are
+proxied, so the step code logged as an artifact comes back through the server.
 """
 
 from __future__ import annotations
 
-import os
-import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
@@ -21,58 +14,6 @@ from mlflow.tracking import MlflowClient
 from nbbridge.core.tracking import Tracker, drain
 
 pytestmark = pytest.mark.timeout(300)
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-@pytest.fixture
-def mlflow_server(tmp_path: Path):
-    mlflow = shutil.which("mlflow", path=str(Path(sys.executable).parent))
-    assert mlflow, "the mlflow command is not installed next to this python"
-    port = free_port()
-    env = {**os.environ, "MLFLOW_SERVER_ENABLE_JOB_EXECUTION": "false"}
-    server = subprocess.Popen(
-        [
-            mlflow,
-            "server",
-            "--backend-store-uri",
-            f"sqlite:///{tmp_path / 'server.db'}",
-            "--artifacts-destination",
-            str(tmp_path / "server-artifacts"),
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--workers",
-            "1",
-        ],
-        cwd=tmp_path,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    uri = f"http://127.0.0.1:{port}"
-    try:
-        while True:  # pytest's timeout bounds the wait (10-23 s here)
-            assert server.poll() is None, "mlflow server exited"
-            try:
-                with urllib.request.urlopen(f"{uri}/health", timeout=2) as answer:
-                    if answer.status == 200:
-                        break
-            except OSError:
-                time.sleep(0.5)
-        yield uri
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
 
 
 def test_runs_reach_a_real_tracking_server(tmp_path: Path, mlflow_server: str, monkeypatch) -> None:

@@ -46,7 +46,7 @@ export function Library(props: ILibraryProps): JSX.Element {
           : '';
         const title =
           cellIds.length > 1
-            ? `${name} is defined ${cellIds.length} times (${where}); the last definition is exported`
+            ? `${name} is defined ${cellIds.length} times (${where}); the last one wins`
             : `${name}${where ? ` (${where})` : ''}`;
         return (
           <li key={name}>

@@ -309,3 +309,21 @@ def test_definitions_that_only_work_as_library_code_get_an_export_tag() -> None:
     assert [s.name for s in suggestion.steps] == ["load", "report"]
     (note,) = [p for p in suggestion.problems if p.code == "suggest-library"]
     assert note.cell_id == "c3" and "global" in note.message
+
+
+def test_step_magics_and_kale_blocks_count_as_the_notebooks_own_steps() -> None:
+    nb = notebook(
+        md("## Load"),
+        code("%%step ingest\nrows = [1, 2]"),
+        md("## Double"),
+        code("twice = [r * 2 for r in rows]"),
+        md("## Report"),
+        code("print(twice)", "block:show"),
+    )
+    suggestion = _check(nb)
+    assert [(s.name, s.new) for s in suggestion.steps] == [
+        ("ingest", False),
+        ("double", True),
+        ("show", False),
+    ]
+    assert suggestion.tags == (("c3", "step:double"),)

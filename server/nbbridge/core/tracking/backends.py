@@ -8,7 +8,6 @@ entry-point group (loaded on first look-up); a built-in name cannot be replaced 
 from __future__ import annotations
 
 from collections.abc import Callable
-from importlib.metadata import entry_points
 from pathlib import Path
 from typing import Protocol
 
@@ -48,6 +47,8 @@ def _load_entry_points() -> None:
     if _loaded:
         return
     _loaded = True
+    from importlib.metadata import entry_points  # 40 ms: only when a backend is looked up
+
     for entry in entry_points(group=ENTRY_POINT_GROUP):
         if entry.name not in _BACKENDS:
             _BACKENDS[entry.name] = entry.load()

@@ -14,8 +14,6 @@ import os
 from collections.abc import Iterator
 from pathlib import Path
 
-from pydantic import ValidationError
-
 from .record import RunRecord
 
 __all__ = ["Outbox"]
@@ -33,7 +31,7 @@ class Outbox:
         self.folder.mkdir(parents=True, exist_ok=True)
         path = self.folder / f"{record.run_id}{_SUFFIX}"
         temporary = self.folder / f".{record.run_id}.{os.getpid()}.tmp"
-        temporary.write_text(record.model_dump_json(), encoding="utf-8")
+        temporary.write_text(record.to_json(), encoding="utf-8")
         os.replace(temporary, path)
         return path
 
@@ -74,6 +72,6 @@ class Outbox:
 
 def _load(path: Path) -> RunRecord | None:
     try:
-        return RunRecord.model_validate_json(path.read_bytes())
-    except (OSError, ValidationError, ValueError):
+        return RunRecord.from_json(path.read_bytes())
+    except (OSError, ValueError, TypeError):
         return None

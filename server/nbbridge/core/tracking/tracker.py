@@ -63,7 +63,7 @@ class Tracker:
         record = RunRecord(
             experiment=experiment,
             run_name=run_name,
-            source_type=source_type,  # type: ignore[arg-type]
+            source_type=source_type,
             params={k: _text(v) for k, v in (params or {}).items()},
             tags={"mlflow.user": user(), **git_tags(source), **(tags or {})},
         )
@@ -83,10 +83,10 @@ class Tracker:
             status,
             metrics={**record.metrics, **(metrics or {})},
             tags={**record.tags, **(tags or {})},
-            artifacts=[
+            artifacts=(
                 *record.artifacts,
                 *(Artifact(path=p, text=t) for p, t in sorted((artifacts or {}).items())),
-            ],
+            ),
         )
         self.outbox.put(ended)
         if self.drain_in_background:

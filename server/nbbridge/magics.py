@@ -1,8 +1,9 @@
-"""IPython magics: ``%%step NAME [--after A,B]``, ``%nbbridge dag|check [PATH]`` and
+"""IPython magics: ``%%step NAME [--after A,B]``, ``%%track [--name N] [--metrics ...]``,
+``%nbbridge dag|check [PATH]`` and
 ``%nbbridge export [PATH] [-o DIR] [--name PKG] [--execute [--timeout S]] [--force] [--target T]``.
 
 Loading them (``%load_ext nbbridge``) imports nothing heavy: the analysis, pydantic and nbformat
-are imported on the first ``%nbbridge`` call, and MLflow never by these magics.
+are imported on the first ``%nbbridge`` call, MLflow and ipywidgets on the first ``%%track``.
 """
 
 from __future__ import annotations
@@ -88,6 +89,18 @@ class NbbridgeMagics(Magics):
         for after in filter(None, (a.strip() for a in args.after.split(","))):
             _check_step_name(after, "--after name")
         return self._run_body(cell)
+
+    @cell_magic
+    def track(self, line: str, cell: str) -> Any:
+        """``%%track [--name NAME] [--metrics a,b] [--params x,y] [--minimize a,b]``: run the
+        cell and log it as one MLflow run, with a widget under it (see nbbridge.track_magic)."""
+        from .track_magic import track_cell  # MLflow and ipywidgets come with the first use
+
+        try:
+            notebook: Path | None = self._notebook_path(None)
+        except UsageError:
+            notebook = None
+        return track_cell(self.shell, line, cell, notebook, self._run_body)
 
     def _run_body(self, cell: str) -> Any:
         # Executed here rather than through a nested shell.run_cell: an exception must propagate

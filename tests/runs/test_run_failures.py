@@ -55,3 +55,18 @@ def test_steps_before_a_failure_are_cached_and_its_output_is_kept(tmp_path: Path
     assert first.steps[1].stdout == "two\n"  # what the failing step printed before it raised
     again = _run(notebook, tmp_path)
     assert [s.status for s in again.steps] == ["cached", "failed"]
+
+
+def test_the_latest_entry_of_each_step_of_a_notebook_can_be_found_again(tmp_path: Path) -> None:
+    """What ``%nbbridge load`` will read after a kernel restart."""
+    notebook = nb(
+        ("n = 1", "parameters"), ("xs = [n]", "step:one"), ("total = sum(xs)", "step:two")
+    )
+    plan = plan_notebook(notebook, str(tmp_path / "nb.ipynb"), tmp_path)
+    cache = StepCache(tmp_path / "cache")
+    for value in ("1", "2"):
+        run_pipeline(plan, resolve_parameters(plan.parameters, [("n", value)]), cache)
+    latest = cache.latest(tmp_path / "nb.ipynb")
+    assert sorted(latest) == ["one", "two"]
+    entry = latest["two"]
+    assert cache.load(entry.key, cache.meta(entry.key) or {}) == {"total": 2}

@@ -63,6 +63,7 @@ class CacheEntry:
     size: int
     last_used: float
     outputs: tuple[str, ...]
+    path: str = ""  # the notebook's absolute path when it ran
 
 
 def _digest(path: Path) -> str:
@@ -260,10 +261,15 @@ class StepCache:
             if meta is not None:
                 outputs = tuple(meta["outputs"])
                 step, notebook = str(meta["step"]), str(meta.get("notebook", ""))
-                found.append(
-                    CacheEntry(name, step, notebook, int(meta.get("size", 0)), used, outputs)
-                )
+                size, path = int(meta.get("size", 0)), str(meta.get("path", ""))
+                found.append(CacheEntry(name, step, notebook, size, used, outputs, path))
         return sorted(found, key=lambda e: e.last_used)
+
+    def latest(self, path: Path) -> dict[str, CacheEntry]:
+        """The most recently used entry of each step of the notebook at ``path`` (what the
+        kernel magics load back after a restart)."""
+        wanted = str(path.resolve())
+        return {e.step: e for e in self.entries() if e.path == wanted}
 
     @contextlib.contextmanager
     def _locked(self) -> Iterator[None]:

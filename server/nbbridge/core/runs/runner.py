@@ -114,6 +114,7 @@ class _Run:
     warnings: list[str] = field(default_factory=list)
     metrics: dict[str, float] = field(default_factory=dict)
     cache_failed: bool = False
+    source: str = ""  # the notebook's (or package's) absolute path, for finding entries later
 
     def __post_init__(self) -> None:
         self.recorder = Recorder(self.out)
@@ -230,6 +231,7 @@ class _Run:
         meta = {
             "step": step.name,
             "notebook": self.plan.label,
+            "path": self.source,
             "stdout": stdout,
             "seconds": seconds,
             "metrics": self.step_metrics(step, values),
@@ -504,5 +506,6 @@ def run_pipeline(
     options = options or RunOptions()
     check_selection(plan, options)
     run = _Run(plan, params, cache, options, events or _Quiet(), out)
+    run.source = str(Path(plan.label).resolve())  # before the run moves to the notebook's folder
     with _in_folder(plan.folder):
         return run.execute()

@@ -59,4 +59,4 @@ benchmarks: setup build
 	python benchmarks/run_all.py
 
 clean:
-	rm -rf $(VENV) node_modules lib extension/labextension tsconfig.tsbuildinfo
+	rm -rf $(VENV) node_modules lib extension/labextension

@@ -63,6 +63,8 @@ export interface ILayoutOptions {
   edgeLabels?: boolean;
   /** Longest line of a node's name (narrower boxes for the sidebar). */
   lineChars?: number;
+  /** Tighter boxes and spacing: the sidebar, where every pixel of width shows as scale. */
+  compact?: boolean;
 }
 
 export const NODE_FONT_SIZE = 12;
@@ -167,7 +169,7 @@ export function layoutPipeline(
   const graph = new dagre.graphlib.Graph({ multigraph: false });
   graph.setGraph({
     rankdir: direction,
-    nodesep: spacing.nodesep,
+    nodesep: options.compact ? Math.round(spacing.nodesep * 0.7) : spacing.nodesep,
     ranksep: edgeLabels ? spacing.ranksep + 12 : spacing.ranksep,
     edgesep: spacing.edgesep,
     marginx: MARGIN,
@@ -192,7 +194,7 @@ export function layoutPipeline(
     const lines = linesOf.get(name) ?? [name];
     const widest = Math.max(...lines.map(line => measure(line, NODE_FONT_SIZE, false)));
     graph.setNode(name, {
-      width: Math.max(Math.ceil(widest) + 2 * NODE_PAD_X, 48),
+      width: Math.max(Math.ceil(widest) + 2 * (options.compact ? NODE_PAD_X / 2 : NODE_PAD_X), 40),
       height: lines.length * NODE_LINE_HEIGHT + 2 * NODE_PAD_Y
     });
   }

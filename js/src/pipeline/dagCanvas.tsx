@@ -123,9 +123,10 @@ export function DagCanvas(props: IDagCanvasProps): JSX.Element {
   const edgeLabels = variant === 'main';
   const layouts = React.useMemo(() => {
     const lineChars = edgeLabels ? 14 : 10;
+    const compact = !edgeLabels;
     return {
-      TB: layoutPipeline(pipeline, { direction: 'TB', edgeLabels, lineChars }),
-      LR: layoutPipeline(pipeline, { direction: 'LR', edgeLabels, lineChars })
+      TB: layoutPipeline(pipeline, { direction: 'TB', edgeLabels, lineChars, compact }),
+      LR: layoutPipeline(pipeline, { direction: 'LR', edgeLabels, lineChars, compact })
     };
   }, [pipeline, edgeLabels]);
   const markerId = useMarkerId();

@@ -135,7 +135,7 @@ def _descendants(plan: RunPlan, name: str) -> set[str]:
 
 
 def differences_three_ways(
-    nb: dict[str, Any], folder: Path, edit: str | None = None
+    nb: dict[str, Any], folder: Path, edit: str | int | None = None
 ) -> list[str] | Refused:
     """Cold, cached and edited runs against the notebook; [] when they agree, or Refused."""
     notebook = run_notebook(nb)
@@ -157,7 +157,11 @@ def differences_three_ways(
         if warm.status()[step.name] != expected:
             found.append(f"cached: step {step.name} {warm.status()[step.name]}, not {expected}")
     names = [s.name for s in plan.steps]
-    target = edit if edit is not None else (names[len(names) // 2] if names else None)
+    # the step to edit: by name, by position (wrapping round), else the middle one
+    if isinstance(edit, int):
+        target = names[edit % len(names)] if names else None
+    else:
+        target = edit if edit is not None else (names[len(names) // 2] if names else None)
     if target is None:
         return found
     changed = edited(nb, target)

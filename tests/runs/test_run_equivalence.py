@@ -15,6 +15,7 @@ import pytest
 from equivalence_runner import NotebookFailed, Refused
 from hazard_notebooks import REFUSED, SAME, nb
 from hypothesis import HealthCheck, assume, event, given, settings
+from hypothesis import strategies as st
 from notebook_programs import RandomChoices, generate, notebooks
 from run_differential import compare, differences_three_ways, run_once
 
@@ -27,13 +28,13 @@ from nbbridge.core.runs.plan import plan_notebook
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
-@given(notebooks())
+@given(notebooks(), st.integers(0, 20))
 def test_generated_notebooks_run_like_them_cold_cached_and_edited(
-    tmp_path_factory: pytest.TempPathFactory, notebook: dict
+    tmp_path_factory: pytest.TempPathFactory, notebook: dict, edit: int
 ) -> None:
     folder = tmp_path_factory.mktemp("gen")
     try:
-        result = differences_three_ways(notebook, folder)
+        result = differences_three_ways(notebook, folder, edit=edit)
     except NotebookFailed:
         assume(False)
         return
@@ -50,7 +51,7 @@ def test_a_seeded_sweep_mostly_runs_and_never_differs(tmp_path: Path) -> None:
     for seed in range(300):
         notebook = generate(RandomChoices(seed))
         try:
-            result = differences_three_ways(notebook, tmp_path / f"s{seed}")
+            result = differences_three_ways(notebook, tmp_path / f"s{seed}", edit=seed)
         except NotebookFailed:
             continue
         if isinstance(result, Refused):

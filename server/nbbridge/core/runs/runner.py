@@ -16,18 +16,19 @@ import numbers
 import os
 import sys
 import time
-import traceback
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Protocol, TextIO
+from typing import Any, TextIO
 
 from . import keys as keymod
 from .aliasing import reachable, shares
 from .cache import CorruptEntry, StepCache
 from .capture import Recorder, deferred_interrupt, recording
+from .failures import StepFailed, failure_of
 from .hidden_state import capture_random_state, random_digests, restore_random_state
+from .options import MissingInput, Quiet, RunEvents, RunOptions, SelectionError, check_selection
 from .plan import RunPlan, RunStep
 from .result import RunFailure, RunResult, StepResult
 from .serializers import Unstorable
@@ -35,64 +36,10 @@ from .serializers import Unstorable
 __all__ = ["MissingInput", "RunEvents", "RunOptions", "SelectionError", "run_pipeline"]
 
 
-class SelectionError(ValueError):
-    """``--from`` or ``--only`` names no step; ``option`` is which."""
-
-    def __init__(self, option: str, message: str) -> None:
-        super().__init__(message)
-        self.option = option
-        self.message = message
-
-
-class MissingInput(Exception):
-    """``--only STEP`` needs a step's outputs that are not cached."""
-
-
-@dataclass
-class RunOptions:
-    from_step: str | None = None
-    only: str | None = None
-    use_cache: bool = True
-
-
-class RunEvents(Protocol):
-    def step_started(self, name: str) -> None: ...
-    def step_finished(self, result: StepResult) -> None: ...
-    def warning(self, text: str) -> None: ...
-
-
-class _Quiet:
-    def step_started(self, name: str) -> None:
-        pass
-
-    def step_finished(self, result: StepResult) -> None:
-        pass
-
-    def warning(self, text: str) -> None:
-        pass
-
-
-class _StepFailed(Exception):
-    def __init__(self, failure: RunFailure) -> None:
-        super().__init__(failure.error)
-        self.failure = failure
-
-
 @dataclass
 class _Skipped:
     key: str
     meta: dict[str, Any]
-
-
-def check_selection(plan: RunPlan, options: RunOptions) -> None:
-    names = [s.name for s in plan.steps]
-    for option, value in (("--from", options.from_step), ("--only", options.only)):
-        if value is not None and value not in names:
-            raise SelectionError(
-                option, f"{option} {value[:60]!r}: no such step (steps: {', '.join(names)})"
-            )
-    if options.from_step is not None and options.only is not None:
-        raise SelectionError("--only", "--from and --only: give one of them")
 
 
 @dataclass
@@ -190,7 +137,7 @@ class _Run:
             with recording(self.recorder):
                 returned = function(**arguments)
         except Exception as exc:
-            raise _StepFailed(self.failure(step, exc)) from exc
+            raise StepFailed(self.failure(step, exc)) from exc
         finally:
             self.recorder.live = self.out
         seconds = time.perf_counter() - started
@@ -200,27 +147,7 @@ class _Run:
         return values, self.recorder.take(), seconds
 
     def failure(self, step: RunStep, exc: BaseException) -> RunFailure:
-        frames = traceback.extract_tb(exc.__traceback__)
-        mine = [f for f in frames if f.filename == self.plan.filename]
-        cell_id, line, code = (step.cell_ids[0] if step.cell_ids else None), None, None
-        if mine and step.lines is not None:
-            where = step.lines.locate(mine[-1].lineno or 0)
-            if where is not None:
-                cell_id, line, code = where.cell_id, where.line, where.text or None
-        elif mine:
-            line, code = mine[-1].lineno, (mine[-1].line or None)
-        shown = traceback.format_exception(
-            type(exc), exc, exc.__traceback__.tb_next if exc.__traceback__ else None
-        )
-        error = "".join(traceback.format_exception_only(type(exc), exc)).strip()
-        return RunFailure(
-            step=step.name,
-            cell_id=cell_id,
-            line=line,
-            code=code,
-            error=error[:2000],
-            traceback="".join(shown)[-8000:],
-        )
+        return failure_of(step, exc, self.plan.filename)
 
     def store(
         self, step: RunStep, key: str, values: dict[str, Any], stdout: str, seconds: float
@@ -351,7 +278,7 @@ class _Run:
                 results[step.name] = self.one(step, step.name in forced, only, needed)
                 self.events.step_finished(results[step.name])
             current = None
-        except _StepFailed as exc:
+        except StepFailed as exc:
             status, failure = "FAILED", exc.failure
         except KeyboardInterrupt:
             status = "KILLED"
@@ -505,7 +432,7 @@ def run_pipeline(
     """
     options = options or RunOptions()
     check_selection(plan, options)
-    run = _Run(plan, params, cache, options, events or _Quiet(), out)
+    run = _Run(plan, params, cache, options, events or Quiet(), out)
     run.source = str(Path(plan.label).resolve())  # before the run moves to the notebook's folder
     with _in_folder(plan.folder):
         return run.execute()

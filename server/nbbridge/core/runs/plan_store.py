@@ -4,7 +4,7 @@ A no-op ``nbbridge run`` has to answer in a fraction of ``dvc repro``'s time; pa
 notebook with nbformat and analysing it would cost most of that. The plan (the generated code
 and each step's key ingredients) is stored under ``.nbbridge/cache/plans/`` by a digest of the
 notebook's bytes, the Python files beside it (star imports read them), the environment (the
-folders on ``sys.path`` change when anything is installed) and nbbridge's version.
+folders on ``sys.path`` change when anything is installed) and nbbridge's version and sources.
 """
 
 from __future__ import annotations
@@ -39,12 +39,26 @@ def plan_digest(notebook: Path, raw: bytes) -> str:
             if entry.name.endswith(".py"):
                 info = entry.stat()
                 digest.update(f"{entry.name}\0{info.st_mtime_ns}\0{info.st_size}\0".encode())
+    # nbbridge's own code: an editable install changes without a new version number
+    for name, stamp in _own_sources():
+        digest.update(f"{name}\0{stamp}\0".encode())
     for place in sys.path:
         try:
             digest.update(f"{place}\0{os.stat(place or '.').st_mtime_ns}\0".encode())
         except OSError:
             digest.update(f"{place}\0-\0".encode())
     return digest.hexdigest()
+
+
+def _own_sources() -> list[tuple[str, int]]:
+    package = Path(__file__).resolve().parents[2]  # server/nbbridge
+    found = []
+    for folder, _dirs, files in os.walk(package):
+        for name in files:
+            if name.endswith(".py"):
+                path = os.path.join(folder, name)
+                found.append((path, os.stat(path).st_mtime_ns))
+    return sorted(found)
 
 
 def _step_json(step: RunStep) -> dict[str, Any]:

@@ -70,3 +70,11 @@ def test_the_latest_entry_of_each_step_of_a_notebook_can_be_found_again(tmp_path
     assert sorted(latest) == ["one", "two"]
     entry = latest["two"]
     assert cache.load(entry.key, cache.meta(entry.key) or {}) == {"total": 2}
+
+
+def test_sys_exit_in_a_step_fails_the_run_as_it_fails_the_cell(tmp_path: Path) -> None:
+    notebook = nb(("import sys", "step:a"), ("print('bye')\nsys.exit(3)", "step:b"))
+    result = _run(notebook, tmp_path)
+    assert result.status == "FAILED"
+    assert result.error is not None and result.error.error.startswith("SystemExit")
+    assert (result.error.cell_id, result.error.line) == ("c1", 2)

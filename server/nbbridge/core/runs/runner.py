@@ -136,7 +136,7 @@ class _Run:
         try:
             with recording(self.recorder):
                 returned = function(**arguments)
-        except Exception as exc:
+        except (Exception, SystemExit) as exc:  # sys.exit() in a cell fails it, as in IPython
             raise StepFailed(self.failure(step, exc)) from exc
         finally:
             self.recorder.live = self.out

@@ -114,6 +114,8 @@ function statusText(state: IPipelineState): string {
 /** The whole panel body. */
 export function PipelineView(props: IPipelineViewProps): JSX.Element {
   const { notebookName, state } = props;
+  // The graph follows a step behind: the rows show at once, the layout is drawn right after.
+  const graphPipeline = React.useDeferredValue(state?.pipeline ?? null);
   if (notebookName === null || state === null) {
     return (
       <div className="nbbridge-Panel nbbridge-mod-empty">
@@ -209,13 +211,17 @@ export function PipelineView(props: IPipelineViewProps): JSX.Element {
       {pipeline && (
         <>
           <Section title="Graph">
-            <DagCanvas
-              pipeline={pipeline}
-              selected={props.selected}
-              onSelect={props.onSelectStep}
-              variant="panel"
-              onOpenLarge={props.onOpenGraph}
-            />
+            {graphPipeline ? (
+              <DagCanvas
+                pipeline={graphPipeline}
+                selected={props.selected}
+                onSelect={props.onSelectStep}
+                variant="panel"
+                onOpenLarge={props.onOpenGraph}
+              />
+            ) : (
+              <div className="nbbridge-Dag nbbridge-mod-empty">Drawing…</div>
+            )}
           </Section>
           <Section title="Steps" count={steps.length}>
             <ol className="nbbridge-StepList">

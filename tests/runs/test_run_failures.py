@@ -78,3 +78,11 @@ def test_sys_exit_in_a_step_fails_the_run_as_it_fails_the_cell(tmp_path: Path) -
     assert result.status == "FAILED"
     assert result.error is not None and result.error.error.startswith("SystemExit")
     assert (result.error.cell_id, result.error.line) == ("c1", 2)
+
+
+def test_a_failing_import_fails_the_run_naming_the_import(tmp_path: Path) -> None:
+    notebook = nb(("import nbbridge_no_such_module", "step:a"), ("x = 1", "step:b"))
+    result = _run(notebook, tmp_path)
+    assert result.status == "FAILED" and result.error is not None
+    assert "No module named 'nbbridge_no_such_module'" in result.error.error
+    assert result.error.code == "import nbbridge_no_such_module"

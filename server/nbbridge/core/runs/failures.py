@@ -7,7 +7,7 @@ import traceback
 from .plan import RunStep
 from .result import RunFailure
 
-__all__ = ["StepFailed", "failure_of"]
+__all__ = ["StepFailed", "failure_of", "import_failure"]
 
 
 class StepFailed(Exception):
@@ -41,4 +41,20 @@ def failure_of(step: RunStep, exc: BaseException, filename: str) -> RunFailure:
         code=code,
         error=error[:2000],
         traceback="".join(shown)[-8000:],
+    )
+
+
+def import_failure(step: RunStep, exc: BaseException, filename: str) -> RunFailure:
+    """The steps module could not be loaded (an import of the notebook's fails): the import
+    statement is named; the step is the first one that had to run."""
+    frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename.startswith(filename)]
+    code = (frames[-1].line or None) if frames else None
+    error = "".join(traceback.format_exception_only(type(exc), exc)).strip()
+    return RunFailure(
+        step=step.name,
+        cell_id=None,
+        line=None,
+        code=code,
+        error=f"the notebook's imports failed: {error}"[:2000],
+        traceback="".join(traceback.format_exception(type(exc), exc, exc.__traceback__))[-8000:],
     )

@@ -26,7 +26,7 @@ from . import keys as keymod
 from .aliasing import reachable, shares
 from .cache import CorruptEntry, StepCache
 from .capture import Recorder, deferred_interrupt, recording
-from .failures import StepFailed, failure_of
+from .failures import StepFailed, failure_of, import_failure
 from .hidden_state import capture_random_state, random_digests, restore_random_state
 from .options import MissingInput, Quiet, RunEvents, RunOptions, SelectionError, check_selection
 from .plan import RunPlan, RunStep
@@ -118,7 +118,10 @@ class _Run:
         return self.plan.module()
 
     def call(self, step: RunStep, echo: bool) -> tuple[dict[str, Any], str, float]:
-        module = self.module()
+        try:
+            module = self.module()
+        except (Exception, SystemExit) as exc:  # the notebook's imports fail: an ImportError
+            raise StepFailed(import_failure(step, exc, self.plan.filename)) from exc
         for _, provider in step.arguments:
             if provider is not None:
                 self.materialize(provider)

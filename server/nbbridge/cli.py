@@ -344,6 +344,9 @@ def run_command(
         values = resolve_parameters(plan.parameters, parameters)
     except (RunRefused, RunInputError, ParameterError) as exc:
         raise BadInput(exc.message) from None
+    except KeyboardInterrupt:  # before any step ran: nothing to report but the interrupt
+        click.echo("run KILLED (interrupted before the first step)", err=True)
+        raise RunEnded(130) from None
     if off:
         progress.warning(off)
     options = RunOptions(from_step=from_step, only=only, use_cache=not no_cache)

@@ -42,6 +42,7 @@ from .core.text import clip, quoted
 __all__ = [
     "ExportHandler",
     "NbbridgeHandler",
+    "NotebookAnalysisHandler",
     "PipelineHandler",
     "Refused",
     "VersionHandler",
@@ -164,19 +165,24 @@ class NbbridgeHandler(APIHandler):
         self.finish(body.model_dump_json(exclude_none=True))
 
 
-class PipelineHandler(NbbridgeHandler):
-    """``POST /nbbridge/pipeline``: a saved notebook (``path``) or unsaved JSON → its Pipeline.
+class NotebookAnalysisHandler(NbbridgeHandler):
+    """Base of the routes that analyse a saved notebook (``path``) or unsaved content.
 
     Parsing the body, reading the notebook and the analysis run on the analysis thread (one, so
     the analyzer's cell cache is never raced), never on the event loop: a 20,000-cell notebook
-    must not stall kernel messages and every other request.
+    must not stall kernel messages and every other request. Bodies over
+    ``NbbridgeApp.max_notebook_bytes`` are refused with 413 before anything is parsed.
+    Subclasses say what to answer in :meth:`answer`.
     """
 
     auth_resource = "contents"
+    request_model: type[PipelineRequest] = PipelineRequest
 
-    @tornado.web.authenticated
-    @authorized(action="read")
-    async def post(self) -> None:
+    def answer(self, nb: dict[str, Any], name: str) -> str:
+        """The JSON answer for the checked notebook ``nb`` (``name``: its path, or "")."""
+        raise NotImplementedError
+
+    async def answer_off_the_loop(self) -> None:
         body = self.request.body or b""
         limit = self.settings["nbbridge_max_notebook_bytes"]
         if len(body) > limit:
@@ -187,18 +193,25 @@ class PipelineHandler(NbbridgeHandler):
             raise Refused(413, ErrorBody(message=message, field="notebook"))
         pool = self.settings["nbbridge_analysis_pool"]
         loop = asyncio.get_running_loop()
-        answer = await loop.run_in_executor(pool, self._analyse, body)
-        self.finish(answer)
+        self.finish(await loop.run_in_executor(pool, self._answer, body))
 
-    def _analyse(self, body: bytes) -> str:
-        request = PipelineRequest.model_validate_json(body)
+    def _answer(self, body: bytes) -> str:
+        request = self.request_model.model_validate_json(body)
         if request.path is not None:
             notebook = resolve_notebook(self.root_dir, request.path)
-            nb = read_notebook(notebook, label=request.path)
-            name = request.path
-        else:
-            nb = load_notebook_json(request.notebook)
-            name = ""
+            return self.answer(read_notebook(notebook, label=request.path), request.path)
+        return self.answer(load_notebook_json(request.notebook), "")
+
+
+class PipelineHandler(NotebookAnalysisHandler):
+    """``POST /nbbridge/pipeline``: a saved notebook (``path``) or unsaved JSON → its Pipeline."""
+
+    @tornado.web.authenticated
+    @authorized(action="read")
+    async def post(self) -> None:
+        await self.answer_off_the_loop()
+
+    def answer(self, nb: dict[str, Any], name: str) -> str:
         return self.analyzer.analyze(nb, name).model_dump_json()
 
 

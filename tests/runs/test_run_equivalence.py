@@ -129,6 +129,10 @@ def test_a_step_setting_state_runs_even_when_cached_and_a_reader_after_it_is_key
     run_once(plan_notebook(notebook, "notebook.ipynb", tmp_path), cache)
     again = run_once(plan_notebook(notebook, "notebook.ipynb", tmp_path), cache)
     assert again.status() == {"setup": "cached", "seed": "ran", "draw": "cached", "again": "cached"}
+    assert again.result.warnings == [
+        "step seed ran though cached: it sets state other steps may depend on "
+        "(np.random.seed(...), cell c1)"
+    ]
     reseeded = [dict(c) for c in notebook["cells"]]
     reseeded[1]["source"] = "np.random.seed(4)"
     changed = dict(notebook, cells=reseeded)

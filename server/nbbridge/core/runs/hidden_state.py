@@ -83,7 +83,8 @@ _SEEDERS = {("random", "seed"): "random", ("numpy.random", "seed"): "numpy"}
 
 @dataclass(frozen=True)
 class Effects:
-    """What a step's code does to imported modules: reasons (``line: text``), generators seeded."""
+    """What a step's code does to imported modules (each as the code that does it) and the
+    generators it seeds."""
 
     reasons: tuple[str, ...] = ()
     seeds: frozenset[str] = frozenset()
@@ -148,7 +149,7 @@ def find_effects(code: str, imports: list[str]) -> Effects:
             if isinstance(target, ast.Attribute | ast.Subscript):
                 path = module_path(_dotted(target))
                 if path is not None:
-                    reasons.append(f"line {node.lineno}: {ast.unparse(target)} is set")
+                    reasons.append(f"{ast.unparse(target)} is set")
         if isinstance(node, ast.Call):
             parts = _dotted(node.func)
             path = module_path(parts)
@@ -157,7 +158,7 @@ def find_effects(code: str, imports: list[str]) -> Effects:
             last = path.rsplit(".", 1)[-1]
             owner = path.rsplit(".", 1)[0] if "." in path else ""
             if last in _SETTERS or (last in _MUTATORS and len(parts) >= 3):
-                reasons.append(f"line {node.lineno}: {ast.unparse(node.func)}(...)")
+                reasons.append(f"{ast.unparse(node.func)}(...)")
                 seeded = _SEEDERS.get((owner, last))
                 if seeded:
                     seeds.add(seeded)

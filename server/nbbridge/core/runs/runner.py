@@ -389,6 +389,12 @@ class _Run:
                 existing = self.cache.meta(key)
         if existing is None:
             self.store(step, key, values, stdout, seconds)
+        elif not forced:
+            # say why a cached step ran: what it sets, later steps may read
+            self.warn(
+                f"step {step.name} ran though cached: it sets state other steps may depend on "
+                f"({'; '.join(step.effects.reasons[:3])}, cell {', '.join(step.cell_ids)})"
+            )
         self.after(step, key)
         return StepResult(
             name=step.name,

@@ -41,6 +41,16 @@ NODES_OUTSIDE = """(canvas, panelSel) => {
 }"""
 
 
+# The perceived lightness (0 black, 1 white) of an element's text colour.
+LUMINANCE = """el => {
+    const c = document.createElement('canvas').getContext('2d');
+    c.fillStyle = getComputedStyle(el).color;
+    c.fillRect(0, 0, 1, 1);
+    const [r, g, b] = c.getImageData(0, 0, 1, 1).data;
+    return (0.2126 * r + 0.7152 * g + 0.0722 * b) / 255;
+}"""
+
+
 def _open(page: Page, lab: LabServer, nb: dict, name: str, steps: int) -> Locator:
     path = lab.write_notebook(nb, name)
     open_notebook(page, lab, path)
@@ -144,9 +154,11 @@ def test_fanout_in_the_dark_theme(page: Page, lab: LabServer, artifacts: Path) -
     _choose_theme(page, "JupyterLab Dark")
     try:
         page.wait_for_function("document.body.dataset.jpThemeLight === 'false'")
+        # The theme's CSS has reached the panel: step names are drawn light on dark.
+        name = panel.locator('[data-nbbridge-step="compare_models"] .nbbridge-StepRow-name')
+        page.wait_for_function(f"el => ({LUMINANCE})(el) > 0.5", arg=name.element_handle())
         assert _names_cut(panel) == []
         assert _outside(panel.locator(".nbbridge-DagCanvas")) == []
-        page.wait_for_timeout(300)  # the theme's CSS transitions settle before the picture
         screenshot(page, artifacts, "pipeline-fanout-dark")
 
         panel.locator("[data-nbbridge-dag-open]").click()

@@ -12,6 +12,7 @@ import { EXPORT_COMMAND } from './exportCommand';
 import { pipelineIcon } from './icons';
 import { cellNumberIn, goToCell, selectCells } from './notebookNav';
 import { OPEN_GRAPH_COMMAND, SUGGEST_COMMAND } from './pipeline/commands';
+import { stepSelection } from './pipeline/selection';
 import { modelStepInfos } from './stepEdits';
 import { PipelineView } from './pipelineView';
 import { PipelineWatcher } from './pipelineWatcher';
@@ -34,6 +35,7 @@ export class PipelinePanel extends ReactWidget {
     this.title.caption = 'Pipeline';
     this.addClass('nbbridge-PipelinePanel');
     _tracker.currentChanged.connect(this._follow, this);
+    stepSelection.changed.connect(this._onSelection, this);
     this._follow();
   }
 
@@ -51,11 +53,16 @@ export class PipelinePanel extends ReactWidget {
     this._watcher?.stateChanged.disconnect(this._onState, this);
     this._panel?.context.pathChanged.disconnect(this._onState, this);
     this._panel = panel;
-    this._selected = null;
     this._watcher = panel ? this._watcherOf(panel) ?? null : null;
     this._watcher?.stateChanged.connect(this._onState, this);
     panel?.context.pathChanged.connect(this._onState, this);
     this.update();
+  }
+
+  private _onSelection(_: unknown, panel: NotebookPanel): void {
+    if (panel === this._panel) {
+      this.update();
+    }
   }
 
   private _onState(): void {
@@ -72,9 +79,8 @@ export class PipelinePanel extends ReactWidget {
     if (!panel || !step) {
       return;
     }
-    this._selected = name;
+    stepSelection.set(panel, name);
     selectCells(this._app, panel, step.cell_ids);
-    this.update();
   };
 
   private _goToCell = (cellId: string, line: number | null): void => {
@@ -127,7 +133,7 @@ export class PipelinePanel extends ReactWidget {
       <PipelineView
         notebookName={panel && watcher ? panel.context.localPath : null}
         state={watcher ? watcher.state : null}
-        selected={this._selected}
+        selected={stepSelection.get(this._panel)}
         onSelectStep={this._selectStep}
         onGoToCell={this._goToCell}
         cellNumber={this._cellNumber}
@@ -142,5 +148,4 @@ export class PipelinePanel extends ReactWidget {
 
   private _panel: NotebookPanel | null = null;
   private _watcher: PipelineWatcher | null = null;
-  private _selected: string | null = null;
 }

@@ -226,6 +226,13 @@ def test_main_area_graph_selects_the_cells_of_a_node(
     expect(graph.locator(f'[data-nbbridge-dag-node="{MODELS[1]}"]')).to_have_class(
         re.compile("mod-selected")
     )
+    # The panel shows the same selection (row and node).
+    expect(panel.locator(f'[data-nbbridge-step="{MODELS[1]}"]')).to_have_class(
+        re.compile("mod-selected")
+    )
+    expect(
+        panel.locator(f'.nbbridge-DagCanvas [data-nbbridge-dag-node="{MODELS[1]}"]')
+    ).to_have_class(re.compile("mod-selected"))
     screenshot(page, artifacts, "pipeline-graph-main")
 
     # There the plain wheel zooms.

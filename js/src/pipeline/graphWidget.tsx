@@ -13,6 +13,7 @@ import { selectCells } from '../notebookNav';
 import type { WatcherLookup } from '../pipelinePanel';
 import type { PipelineWatcher } from '../pipelineWatcher';
 import { DagCanvas } from './dagCanvas';
+import { stepSelection } from './selection';
 
 /** The widget id (one graph widget at a time; it follows the current notebook). */
 export const PIPELINE_GRAPH_ID = 'nbbridge-pipeline-graph';
@@ -30,6 +31,7 @@ export class PipelineGraph extends ReactWidget {
     this.title.closable = true;
     this.addClass('nbbridge-PipelineGraph');
     _tracker.currentChanged.connect(this._follow, this);
+    stepSelection.changed.connect(this._onSelection, this);
     this._follow();
   }
 
@@ -38,6 +40,7 @@ export class PipelineGraph extends ReactWidget {
       return;
     }
     this._tracker.currentChanged.disconnect(this._follow, this);
+    stepSelection.changed.disconnect(this._onSelection, this);
     this._watcher?.stateChanged.disconnect(this._onState, this);
     super.dispose();
   }
@@ -49,11 +52,16 @@ export class PipelineGraph extends ReactWidget {
     }
     this._watcher?.stateChanged.disconnect(this._onState, this);
     this._panel = panel;
-    this._selected = null;
     this._watcher = panel ? (this._watcherOf(panel) ?? null) : null;
     this._watcher?.stateChanged.connect(this._onState, this);
     this.title.caption = panel ? `Pipeline graph of ${panel.context.localPath}` : 'Pipeline graph';
     this.update();
+  }
+
+  private _onSelection(_: unknown, panel: NotebookPanel): void {
+    if (panel === this._panel) {
+      this.update();
+    }
   }
 
   private _onState(): void {
@@ -70,9 +78,8 @@ export class PipelineGraph extends ReactWidget {
     if (!panel || !step) {
       return;
     }
-    this._selected = name;
+    stepSelection.set(panel, name);
     selectCells(this._app, panel, step.cell_ids);
-    this.update();
   };
 
   protected render(): JSX.Element {
@@ -90,7 +97,7 @@ export class PipelineGraph extends ReactWidget {
         {pipeline ? (
           <DagCanvas
             pipeline={pipeline}
-            selected={this._selected}
+            selected={stepSelection.get(this._panel)}
             onSelect={this._select}
             variant="main"
           />
@@ -105,5 +112,4 @@ export class PipelineGraph extends ReactWidget {
 
   private _panel: NotebookPanel | null = null;
   private _watcher: PipelineWatcher | null = null;
-  private _selected: string | null = null;
 }

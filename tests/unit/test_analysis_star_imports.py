@@ -101,3 +101,8 @@ def test_a_name_a_star_import_binds_and_an_import_binds_again_is_no_conflict(fol
     nb = notebook(code("from noall import *"), code("import json\nprint(json.dumps([]))", "step:a"))
     p = Analyzer().analyze_detailed(nb, folder=str(folder)).pipeline
     assert problems_of(p, "import-conflict") == []
+
+
+def test_analyze_resolves_star_imports_in_the_folder_it_is_given(folder):
+    nb = notebook(code("from withall import *"), code("x = scale(OFFSET)", "step:a"))
+    assert Analyzer().analyze(nb, folder=str(folder)).problems == []

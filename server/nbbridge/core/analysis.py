@@ -77,9 +77,12 @@ class Analyzer:
             del self._cache[key]
             self.cached_bytes -= len(key)
 
-    def analyze(self, nb: dict[str, Any], notebook: str = "") -> Pipeline:
-        """The notebook as a pipeline (see DESIGN.md §2–3)."""
-        return self._run(nb, notebook)[0]
+    def analyze(
+        self, nb: dict[str, Any], notebook: str = "", folder: str | None = None
+    ) -> Pipeline:
+        """The notebook as a pipeline (see DESIGN.md §2–3); ``folder``: the notebook's, where
+        star imports of its local modules are resolved (else ``notebook``'s, else the cwd)."""
+        return self._run(nb, notebook, folder)[0]
 
     def analyze_detailed(
         self, nb: dict[str, Any], notebook: str = "", folder: str | None = None
@@ -159,9 +162,9 @@ class Analyzer:
 _default = Analyzer()
 
 
-def analyze(nb: dict[str, Any], notebook: str = "") -> Pipeline:
+def analyze(nb: dict[str, Any], notebook: str = "", folder: str | None = None) -> Pipeline:
     """Analyse a checked notebook (see :func:`read_notebook`) with the shared analyzer."""
-    return _default.analyze(nb, notebook)
+    return _default.analyze(nb, notebook, folder)
 
 
 def analyze_detailed(nb: dict[str, Any], notebook: str = "", folder: str | None = None) -> Analysis:

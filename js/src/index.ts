@@ -12,6 +12,7 @@ import { ISettingRegistry } from '@jupyterlab/settingregistry';
 
 import { NbbridgeClient } from './api';
 import { addCommands, CATEGORY } from './commands';
+import { experimentsPlugin } from './experiments/plugin';
 import { addExportCommand } from './exportCommand';
 import { addPipelineCommands } from './pipeline/commands';
 import { PipelinePanel } from './pipelinePanel';
@@ -73,4 +74,4 @@ const plugin: JupyterFrontEndPlugin<void> = {
   }
 };
 
-export default plugin;
+export default [plugin, experimentsPlugin];

@@ -135,3 +135,8 @@ def test_sharing_is_seen_through_containers_instances_and_closures() -> None:
         assert shares(reachable(holder), reachable(xs)), holder
     assert not shares(reachable([1]), reachable(xs))
     assert not shares(reachable((1, "a")), reachable((1, "a")))
+
+
+def test_clearing_a_cache_that_does_not_exist_creates_nothing(tmp_path: Path) -> None:
+    assert StepCache(tmp_path / ".nbbridge" / "cache").clear() == []
+    assert list(tmp_path.iterdir()) == []

@@ -283,6 +283,8 @@ class StepCache:
 
     def clear(self, step: str | None = None) -> list[CacheEntry]:
         """Remove every entry (of ``step`` only, if given); the removed ones."""
+        if not self.folder.is_dir():
+            return []  # nothing cached: create nothing (a bare .nbbridge/ would show in git)
         with self._locked():
             removed = [e for e in self.entries() if step is None or e.step == step]
             for entry in removed:

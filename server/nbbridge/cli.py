@@ -1,9 +1,10 @@
 """The ``nbbridge`` command line, thin over nbbridge.core.
 
 Exit codes (DESIGN.md §7): 0 ok, 1 the user's pipeline has errors (``check``) or the notebook
-failed while running (``export --execute``) or ran past ``--timeout``, 2 bad input (a missing,
-unreadable or invalid notebook, an export the analysis or the target folder refuses; click's
-usage errors use 2 too).
+failed while running (``export --execute``) or ran past ``--timeout`` or a step raised
+(``run``), 2 bad input (a missing, unreadable or invalid notebook, an export the analysis or the
+target folder refuses, a ``-p`` the parameters cell does not allow; click's usage errors use 2
+too), 130 a ``run`` interrupted (Ctrl-C: the run ends KILLED).
 """
 
 from __future__ import annotations

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -152,3 +153,20 @@ def test_random_states_round_trip_without_numpy_objects() -> None:
     assert type(state["numpy"][1]) is list  # plain Python: reading it back needs no numpy
     assert random_digests(state, {"numpy"}) == random_digests(state, {"numpy"})
     assert random_digests(state, {"random"}) != random_digests(capture_random_state(), {"random"})
+
+
+def test_file_digests_are_remembered_by_size_time_and_inode(tmp_path: Path) -> None:
+    from nbbridge.core.runs import keys
+
+    data = tmp_path / "big.bin"
+    data.write_bytes(b"x" * 1000)
+    first = file_digest(data)
+    memo = tmp_path / "memo.json"
+    keys.save_digest_memo(memo)
+    keys._FILE_DIGESTS.clear()
+    keys.load_digest_memo(memo)
+    assert file_digest(data) == first  # from the memo: the stamp is unchanged
+    stamp = data.stat().st_mtime_ns
+    data.write_bytes(b"y" * 1000)  # same size, new content, a later time
+    os.utime(data, ns=(stamp + 10**9, stamp + 10**9))
+    assert file_digest(data) != first

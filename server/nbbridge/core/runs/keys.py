@@ -16,6 +16,7 @@ from __future__ import annotations
 import ast
 import functools
 import hashlib
+import json
 import math
 import os
 import sys
@@ -28,7 +29,9 @@ __all__ = [
     "code_digest",
     "data_inputs",
     "file_digest",
+    "load_digest_memo",
     "register_data_inputs",
+    "save_digest_memo",
     "step_key",
     "value_digest",
     "versions",
@@ -106,6 +109,29 @@ def file_digest(path: Path) -> str:
         return "unreadable"
     _FILE_DIGESTS[stamp] = found = digest.hexdigest()
     return found
+
+
+def load_digest_memo(path: Path) -> None:
+    """Seed the digests of unchanged files from ``path`` (kept by :func:`save_digest_memo`), so
+    that a run with nothing changed does not read a large data file again (as DVC does)."""
+    try:
+        stored = json.loads(path.read_text(encoding="utf-8"))
+        for row in stored:
+            name, size, mtime, inode, digest = row
+            _FILE_DIGESTS[(str(name), int(size), int(mtime), int(inode))] = str(digest)
+    except (OSError, ValueError, TypeError):
+        pass  # no memo, or a broken one: files are read again
+
+
+def save_digest_memo(path: Path, limit: int = 10_000) -> None:
+    """Keep the digests known now (the last ``limit``), atomically; a failure costs only time."""
+    rows = [[*stamp, digest] for stamp, digest in list(_FILE_DIGESTS.items())[-limit:]]
+    try:
+        temporary = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+        temporary.write_text(json.dumps(rows), encoding="utf-8")
+        os.replace(temporary, path)
+    except OSError:
+        pass
 
 
 DataInputs = Callable[[str, Path], list[Path]]

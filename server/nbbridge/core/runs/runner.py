@@ -443,5 +443,11 @@ def run_pipeline(
     check_selection(plan, options)
     run = _Run(plan, params, cache, options, events or Quiet(), out)
     run.source = str(Path(plan.label).resolve())  # before the run moves to the notebook's folder
+    memo = cache.folder / "file-digests.json" if cache is not None and options.use_cache else None
+    if memo is not None:
+        keymod.load_digest_memo(memo)
     with _in_folder(plan.folder):
-        return run.execute()
+        result = run.execute()
+    if memo is not None and not run.cache_failed:
+        keymod.save_digest_memo(memo)
+    return result

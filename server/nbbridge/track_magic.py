@@ -137,6 +137,7 @@ class _TrackedCell:
         self.widget = TrackWidget()
         self._stop = threading.Event()
         self._ticker: threading.Thread | None = None
+        self.artifact_uri = ""
 
     # --- start ----------------------------------------------------------------------------------
 
@@ -214,6 +215,7 @@ class _TrackedCell:
             nested=mlflow.active_run() is not None,
         )
         self.run_id = run.info.run_id
+        self.artifact_uri = run.info.artifact_uri
         if params:
             mlflow.log_params(params)
         self.summary["run_id"] = self.run_id
@@ -282,7 +284,7 @@ class _TrackedCell:
         fresh = {k: v for k, v in metrics.items() if k not in logged}  # the cell logged these
         if fresh:
             client.log_batch(self.run_id, metrics=_metric_rows(fresh))
-        client.log_text(self.run_id, self.cell, f"{T.STEPS_ARTIFACTS}/{self.step}.py")
+        self._log_code()
         active = mlflow.active_run()
         if active is not None and active.info.run_id == self.run_id:
             mlflow.end_run(status)
@@ -292,6 +294,19 @@ class _TrackedCell:
         if outbox is not None and record is not None and outbox.claim(record.run_id):
             outbox.done(record.run_id)
         return compare_metrics({**logged, **metrics}, self._earlier(), self.minimize)
+
+    def _log_code(self) -> None:
+        """The cell's code as ``steps/<name>.py``, straight into the run's artifact store
+        (MlflowClient.log_text would read the run back first to find it)."""
+        import tempfile
+
+        from mlflow.store.artifact.artifact_repository_registry import get_artifact_repository
+
+        with tempfile.TemporaryDirectory(prefix="nbbridge-track-") as folder:
+            path = Path(folder) / f"{self.step}.py"
+            path.write_text(self.cell, encoding="utf-8")
+            repository = get_artifact_repository(self.artifact_uri)
+            repository.log_artifact(str(path), T.STEPS_ARTIFACTS)
 
     def _earlier(self) -> list[tuple[str, dict[str, float]]]:
         """This cell's earlier FINISHED runs, newest first (at most 500)."""

@@ -155,12 +155,12 @@ def test_a_notebook_past_its_timeout_is_stopped_naming_the_cell_and_its_children
     notebook = hanging_notebook(tmp_path / "nb")
     nb = nbformat.read(notebook, as_version=4)
     out = tmp_path / "pkg"
-    with pytest.raises(ExecutionStopped) as stopped, deadline.limits(3):
+    with pytest.raises(ExecutionStopped) as stopped, deadline.limits(20):
         export_package(nb, "hang.ipynb", out, execute_in=notebook.parent)
     error = stopped.value
     assert (error.reason, error.cell_id) == ("timeout", "hang")
     message = str(error)
-    assert "within 3 s" in message and "cell hang was running" in message, message
+    assert "within 20 s" in message and "cell hang was running" in message, message
     assert "run 1 of 3" in message and "nothing was written" in message, message
     # the kernel's child was killed with the kernel's process group
     assert not alive(int((notebook.parent / "child.pid").read_text()))
@@ -226,12 +226,12 @@ def hanging_tests(folder: Path) -> Path:
 def test_tests_past_their_timeout_are_stopped_naming_the_running_test(tmp_path):
     package = hanging_tests(tmp_path / "pkg")
     with pytest.raises(ExecutionStopped) as stopped:
-        run_package_tests(package, timeout=3)
+        run_package_tests(package, timeout=30)
     error = stopped.value
     assert error.reason == "timeout"
     message = str(error)
     assert "test tests/test_things.py::test_forever was running" in message, message
-    assert "within 3 s" in message and "the package was written" in message, message
+    assert "within 30 s" in message and "the package was written" in message, message
     assert not alive(int((package / "tests" / "child.pid").read_text()))
     refused = refusal(error)
     assert refused is not None and (refused.kind, refused.exit_code) == ("execution", 1)

@@ -298,10 +298,10 @@ def test_export_execute_past_its_timeout_names_the_cell_and_kills_the_kernel(loa
         ),
         ("while True:\n    time.sleep(0.2)\ntotal = sum(data)", ["step:wait"], "hang"),
     )
-    reply, outputs = loaded.run("%nbbridge export hang.ipynb --execute --timeout 3 -o hung")
+    reply, outputs = loaded.run("%nbbridge export hang.ipynb --execute --timeout 20 -o hung")
     shown = text_of(outputs)
     assert reply["status"] == "error"
-    assert "cell hang was running" in shown and "within 3 s" in shown, shown
+    assert "cell hang was running" in shown and "within 20 s" in shown, shown
     assert "Traceback" not in shown
     assert not (loaded.folder / "hung").exists()
     # the notebook's child died with the export's kernel (this kernel, its grandparent, lives)

@@ -258,10 +258,10 @@ def hanging(jp_root_dir, notebooks) -> str:
 async def test_execute_past_its_timeout_is_422_naming_the_cell_then_the_folder_is_free(
     jp_fetch, jp_root_dir, hanging, tiny
 ):
-    body = {"path": hanging, "output_dir": "shared", "execute": True, "timeout": 3}
+    body = {"path": hanging, "output_dir": "shared", "execute": True, "timeout": 20}
     error = refused(await export(jp_fetch, body), 422)
     assert error.cell_id == "hang"
-    assert "cell hang was running" in error.message and "within 3 s" in error.message
+    assert "cell hang was running" in error.message and "within 20 s" in error.message
     assert not alive(int((jp_root_dir / "slow" / "child.pid").read_text()))
     assert not (jp_root_dir / "shared").exists()
     # the folder's lock was released: the next export into it proceeds
@@ -318,7 +318,7 @@ HANGING_TEST_CELLS = (
     [
         {
             "ServerApp": {"jpserver_extensions": {"nbbridge": True}},
-            "NbbridgeApp": {"execute_timeout": 3},
+            "NbbridgeApp": {"execute_timeout": 30},
         }
     ],
 )
@@ -331,7 +331,7 @@ async def test_tests_past_the_server_timeout_are_422_naming_the_test(
     notebooks.write(jp_root_dir / "stuck.ipynb", *cells)
     error = refused(await export(jp_fetch, {"path": "stuck.ipynb", "output_dir": "stuck"}), 422)
     assert "the package was written" in error.message, error.message
-    assert "within 3 s" in error.message
+    assert "within 30 s" in error.message
     assert "tests/test_pipeline.py::test_cell_1_of_the_notebook was running" in error.message
     assert (jp_root_dir / "stuck" / "src" / "stuck" / "steps.py").is_file()
     assert not alive(int(pid_file.read_text()))

@@ -38,6 +38,10 @@ export type Problems = Problem[];
 export type After = string[];
 export type CellIds = string[];
 /**
+ * Data files the step reads (paths as written; parameters at their default)
+ */
+export type Data = string[];
+/**
  * Names read from outside the step: upstream outputs, parameters
  */
 export type Inputs = string[];
@@ -139,6 +143,7 @@ export interface Problem {
 export interface Step {
   after: After;
   cell_ids: CellIds;
+  data?: Data;
   inputs: Inputs;
   name: Name1;
   outputs: Outputs;

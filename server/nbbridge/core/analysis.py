@@ -11,6 +11,7 @@ import threading
 from typing import Any
 
 from .cellparse import CellParse, parse_cell
+from .data_inputs import resolve_reads
 from .dataflow import Dataflow, run_dataflow
 from .detail import Analysis, CellCode, Metric, StepCode, TestCode
 from .docstrings import DOC
@@ -134,6 +135,10 @@ class Analyzer:
                     inputs=shape.inputs[plan.name],
                     outputs=shape.outputs[plan.name],
                     after=list(dict.fromkeys(name for name, _ in plan.after)),
+                    data=resolve_reads(
+                        (read for cell in plan.cells for read in cell.parse.data_reads),
+                        {name: p.default for name, p in parameters.items()},
+                    ),
                 )
                 for plan in structure.steps
             ],

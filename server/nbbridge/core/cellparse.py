@@ -11,6 +11,7 @@ import ast
 from dataclasses import dataclass
 from functools import cached_property
 
+from .data_inputs import DataRead, data_reads
 from .docstrings import bind_docstrings
 from .flow import CellFacts, cell_facts
 from .ipython_syntax import to_python
@@ -61,6 +62,7 @@ class CellParse:
     empty: bool = False  # parsed, and not a single statement (blank, comments only)
     definitions_only: bool = False  # imports, def/class, docstrings, UPPER_CASE literals
     assigned_names: tuple[str, ...] = ()  # top-level assigned (or printed) names: metrics
+    data_reads: tuple[DataRead, ...] = ()  # files the cell reads (see data_inputs)
 
     def syntax_tree(self) -> ast.Module | None:
         """A fresh tree of :attr:`code` (``None`` when the cell does not parse)."""
@@ -138,6 +140,7 @@ def _parse_body(source: str, marks: SourceMarks) -> CellParse:
         empty=not tree.body,
         definitions_only=not facts.star_imports and all(map(_is_definition, tree.body)),
         assigned_names=_assigned_names(tree),
+        data_reads=data_reads(tree),
     )
 
 

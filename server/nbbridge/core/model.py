@@ -51,6 +51,10 @@ class Step(_Model):
     after: list[str] = Field(
         description="Explicit ordering edges from after: tags or %%step --after"
     )
+    data: list[str] = Field(
+        default_factory=list,
+        description="Data files the step reads (paths as written; parameters at their default)",
+    )
 
 
 class Edge(_Model):

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import threading
 import time
 from pathlib import Path
@@ -41,6 +42,7 @@ from .widgets import TrackWidget
 
 __all__ = ["track_cell"]
 
+_CELL_ID = re.compile(r"[\w-]{1,100}")  # nbformat's ids; anything else is not used in queries
 TICK_S = 1.0  # how often the widget's elapsed time and live metrics are refreshed
 
 
@@ -65,7 +67,7 @@ def _cell_id(shell: Any) -> str | None:
     except Exception:  # an older kernel without get_parent
         parent = getattr(shell, "parent_header", {}) or {}
     cell_id = (parent.get("metadata") or {}).get("cellId")
-    return cell_id if isinstance(cell_id, str) and cell_id else None
+    return cell_id if isinstance(cell_id, str) and _CELL_ID.fullmatch(cell_id) else None
 
 
 class _Store:
@@ -89,6 +91,8 @@ class _Store:
 
 _STORES: dict[tuple[Path, str], _Store] = {}
 _PARAMS_CACHE: dict[Path, tuple[float, list[str]]] = {}
+# (store, experiment, tag, value) → that cell's FINISHED runs, newest first
+_EARLIER: dict[tuple[str, str, str, str], list[tuple[str, dict[str, float]]]] = {}
 
 
 def _store_for(notebook: Path) -> _Store:
@@ -208,12 +212,18 @@ class _TrackedCell:
         store.open()
         if mlflow.get_tracking_uri() != store.backend.uri:
             mlflow.set_tracking_uri(store.backend.uri)
-        run = mlflow.start_run(
-            experiment_id=store.experiment_id,
-            run_name=self.name,
-            tags={**run_tags, RUN_ID_TAG: self.record.run_id},
-            nested=mlflow.active_run() is not None,
-        )
+        from .core.tracking.run_context import SUPPRESSED
+
+        suppressed = SUPPRESSED.set(True)  # its tags are in run_tags already
+        try:
+            run = mlflow.start_run(
+                experiment_id=store.experiment_id,
+                run_name=self.name,
+                tags={**run_tags, RUN_ID_TAG: self.record.run_id},
+                nested=mlflow.active_run() is not None,
+            )
+        finally:
+            SUPPRESSED.reset(suppressed)
         self.run_id = run.info.run_id
         self.artifact_uri = run.info.artifact_uri
         if params:
@@ -293,7 +303,12 @@ class _TrackedCell:
         record, outbox = self.record, self.outbox
         if outbox is not None and record is not None and outbox.claim(record.run_id):
             outbox.done(record.run_id)
-        return compare_metrics({**logged, **metrics}, self._earlier(), self.minimize)
+        earlier = self._earlier()
+        if status == "FINISHED":
+            earlier.insert(0, (self.run_id, {**logged, **metrics}))
+        return compare_metrics(
+            {**logged, **metrics}, earlier[1:] if status == "FINISHED" else earlier, self.minimize
+        )
 
     def _log_code(self) -> None:
         """The cell's code as ``steps/<name>.py``, straight into the run's artifact store
@@ -309,9 +324,18 @@ class _TrackedCell:
             repository.log_artifact(str(path), T.STEPS_ARTIFACTS)
 
     def _earlier(self) -> list[tuple[str, dict[str, float]]]:
-        """This cell's earlier FINISHED runs, newest first (at most 500)."""
+        """This cell's earlier FINISHED runs, newest first (at most 500): read from the store
+        on its first run in this kernel, then kept here (one query less per tracked cell)."""
         assert self.store is not None
         key, value = (T.CELL_ID, self.cell_id) if self.cell_id else (T.CELL_CODE, self.code_sha)
+        cache_key = (self.store.backend.uri, self.store.experiment, key, value)
+        known = _EARLIER.get(cache_key)
+        if known is None:
+            known = _EARLIER[cache_key] = self._search_earlier(key, value)
+        return known
+
+    def _search_earlier(self, key: str, value: str) -> list[tuple[str, dict[str, float]]]:
+        assert self.store is not None
         runs = self.store.client.search_runs(
             [self.store.experiment_id],
             filter_string=f"tags.`{key}` = '{value}' and attributes.status = 'FINISHED'",

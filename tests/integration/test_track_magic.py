@@ -277,3 +277,34 @@ def test_a_kernel_that_dies_leaves_a_run_the_next_drain_ends_killed(tmp_path: Pa
     assert len(report.killed) == 1
     (run,) = runs(tmp_path, **{"nbbridge.cell_id": "dies"})
     assert run.info.status == "KILLED"
+
+
+def test_a_tracked_cell_in_a_git_project_has_its_commit(tmp_path: Path) -> None:
+    import subprocess
+
+    root = tmp_path / "repo"
+    (root / "notebooks").mkdir(parents=True)
+    write_project(root / "notebooks")
+    for args in (["init", "-q", "-b", "main"], ["config", "user.email", "t@example.com"]):
+        subprocess.run(["git", *args], cwd=root, check=True)
+    subprocess.run(["git", "config", "user.name", "T"], cwd=root, check=True)
+    subprocess.run(["git", "add", "."], cwd=root, check=True)
+    subprocess.run(["git", "commit", "-q", "-m", "c"], cwd=root, check=True)
+    head = subprocess.run(
+        ["git", "rev-parse", "HEAD"], cwd=root, capture_output=True, text=True, check=True
+    ).stdout.strip()
+    k = Kernel(root / "notebooks")
+    try:
+        k.ok("%load_ext nbbridge")
+        k.ok("%%track\nrows = open('data.csv').read().count('\\n')\nscore = 1.5", cell_id="git")
+    finally:
+        k.stop()
+    client = MlflowClient(tracking_uri=f"sqlite:///{root / '.nbbridge' / 'mlflow.db'}")
+    experiment = client.get_experiment_by_name("notebooks/nb.ipynb")
+    (run,) = client.search_runs([experiment.experiment_id])
+    tags = run.data.tags
+    assert tags["mlflow.source.name"] == "notebooks/nb.ipynb"  # relative to the project root
+    assert tags["mlflow.source.git.commit"] == head and tags["mlflow.source.git.branch"] == "main"
+    assert run.data.metrics == {"score": 1.5, "rows": 2.0}
+    # The data file the cell reads, by content, under its path in the project.
+    assert len(tags["nbbridge.data.notebooks/data.csv"]) == 40

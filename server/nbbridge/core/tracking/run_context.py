@@ -9,13 +9,14 @@ dirtiness. Loaded by MLflow itself, so importing MLflow here costs nothing extra
 from __future__ import annotations
 
 import os
+from contextvars import ContextVar
 from pathlib import Path
 
 from mlflow.tracking.context.abstract_context import RunContextProvider
 
 from .lineage import git_tags
 
-__all__ = ["NbbridgeNotebookContext"]
+__all__ = ["SUPPRESSED", "NbbridgeNotebookContext"]
 
 
 def _notebook() -> Path | None:
@@ -26,9 +27,14 @@ def _notebook() -> Path | None:
     return path if path.is_absolute() else Path.cwd() / path.name
 
 
+# Set by %%track while it starts its run: it passes these tags itself (with the notebook's path
+# relative to the project), so the git calls are not made twice.
+SUPPRESSED = ContextVar("nbbridge_run_context_suppressed", default=False)
+
+
 class NbbridgeNotebookContext(RunContextProvider):
     def in_context(self) -> bool:
-        return _notebook() is not None
+        return not SUPPRESSED.get() and _notebook() is not None
 
     def tags(self) -> dict[str, str]:
         notebook = _notebook()

@@ -119,3 +119,20 @@ def test_an_output_the_cache_cannot_store_is_named_and_its_step_runs_every_time(
     second = run_once(plan_notebook(notebook, "notebook.ipynb", tmp_path), cache)
     assert second.status() == {"make": "ran", "use": "cached"}
     assert second.stdout == first.stdout == "made\n[0, 1, 4]\n"
+
+
+def test_a_data_file_named_by_a_parameter_is_keyed_by_the_runs_value(tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text("alpha\n")
+    (tmp_path / "b.txt").write_text("beta\n")
+    notebook = nb(
+        ("source = 'a.txt'", "parameters"),
+        ("text = open(source).read().strip()\nprint(text)", "step:load"),
+    )
+    cache = StepCache(tmp_path / "cache")
+    plan = plan_notebook(notebook, "notebook.ipynb", tmp_path)
+    assert run_once(plan, cache, (("source", "b.txt"),)).stdout == "beta\n"
+    (tmp_path / "b.txt").write_text("gamma\n")
+    again = run_once(plan, cache, (("source", "b.txt"),))
+    assert again.stdout == "gamma\n" and again.status() == {"load": "ran"}
+    (tmp_path / "a.txt").write_text("changed, but not read by a run of b.txt\n")
+    assert run_once(plan, cache, (("source", "b.txt"),)).status() == {"load": "cached"}

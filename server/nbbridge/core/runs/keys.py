@@ -7,13 +7,15 @@ Hamilton had), the content of the data files it reads (never their names or time
 bug marimo has), the versions of Python and of the distributions it imports, and the hidden
 state earlier steps leave behind (see :mod:`.hidden_state`).
 
-Data inputs come from a hook (:func:`register_data_inputs`): a later part recognises them from
-the analysis; until then a step's string literals that name an existing file count.
+Data inputs: the files the analysis sees a step read (:mod:`nbbridge.core.data_inputs`; a
+parameter naming a file at the run's value), its string literals that name an existing file,
+and whatever a hook adds (:func:`register_data_inputs`).
 """
 
 from __future__ import annotations
 
 import ast
+import contextlib
 import functools
 import hashlib
 import json
@@ -160,9 +162,23 @@ def _literal_files(code: str, folder: Path) -> list[Path]:
     return found
 
 
-def data_inputs(code: str, folder: Path) -> list[Path]:
-    """The files a step reads, sorted, without repeats."""
-    files = set(_literal_files(code, folder))
+def _read_files(code: str, folder: Path, values: dict[str, Any]) -> list[Path]:
+    """Files the analysis sees the code read (``pd.read_csv(path)``...), a parameter naming
+    one taken at this run's value."""
+    from ..data_inputs import data_reads, resolve_reads
+
+    found = []
+    for text in resolve_reads(data_reads(ast.parse(code)), values):
+        path = folder / text
+        with contextlib.suppress(OSError, ValueError):
+            if path.is_file():
+                found.append(path)
+    return found
+
+
+def data_inputs(code: str, folder: Path, values: dict[str, Any] | None = None) -> list[Path]:
+    """The files a step reads (``values``: the parameters it is given), sorted, once each."""
+    files = set(_literal_files(code, folder)) | set(_read_files(code, folder, values or {}))
     for hook in _DATA_HOOKS:
         files.update(hook(code, folder))
     return sorted(files)

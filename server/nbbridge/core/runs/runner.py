@@ -77,7 +77,8 @@ class _Run:
     def key_of(self, step: RunStep) -> str:
         folder = self.plan.folder
         data = {}
-        for path in keymod.data_inputs(step.code, folder):
+        values = {n: self.params[n] for n, p in step.arguments if p is None}
+        for path in keymod.data_inputs(step.code, folder, values):
             try:
                 label = str(path.relative_to(folder))
             except ValueError:

@@ -135,3 +135,27 @@ def test_track_widget_panel_compare_and_live_runs(
     expect(rows).to_have_count(3, timeout=30_000)
     expect(rows.first).to_contain_text("CLI")
     screenshot(page, artifacts, "experiments-live")
+
+
+def test_empty_state_and_no_requests_while_hidden(
+    page: Page, lab: LabServer, demo: str, artifacts: Path
+) -> None:
+    open_notebook(page, lab, demo)
+    asked: list[str] = []
+    page.on("request", lambda r: asked.append(r.url) if "/nbbridge/runs" in r.url else None)
+    page.locator(TAB).click()
+    panel = page.locator(PANEL)
+    empty = panel.locator("[data-nbbridge-experiments-empty]")
+    expect(empty).to_be_visible()
+    expect(empty).to_contain_text("%%track")
+    expect(empty).to_contain_text(f"nbbridge run {demo}")
+    screenshot(page, artifacts, "experiments-empty")
+    # Shown, it asks for the first page again every few seconds ...
+    page.wait_for_timeout(7_000)
+    assert len(asked) >= 2, asked
+    # ... hidden, it asks for nothing.
+    page.locator(TAB).click()
+    expect(panel).to_be_hidden()
+    before = len(asked)
+    page.wait_for_timeout(7_000)
+    assert len(asked) == before, asked[before:]

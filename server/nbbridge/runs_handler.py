@@ -130,7 +130,7 @@ class RunCompareHandler(_RunsBase):
     @tornado.web.authenticated
     @authorized(action="read")
     async def post(self) -> None:
-        from .core.tracking.queries import compare_runs
+        from .core.tracking.compare import compare_runs
 
         await self._answer(lambda r, store, exp: compare_runs(store, exp, r.run_ids))
 
@@ -143,7 +143,7 @@ class RunHistoryHandler(_RunsBase):
     @tornado.web.authenticated
     @authorized(action="read")
     async def post(self) -> None:
-        from .core.tracking.queries import metric_history
+        from .core.tracking.compare import metric_history
 
         await self._answer(lambda r, store, exp: metric_history(store, exp, r.run_ids, r.key))
 

@@ -308,7 +308,7 @@ class RunEnded(click.ClickException):
 @click.option("--only", metavar="STEP", help="Run STEP alone, its inputs from the cache.")
 @click.option("--no-cache", is_flag=True, help="Run every step; read and write no cache.")
 @click.option("--cache-size", metavar="SIZE", help="Cache size limit (default 5GiB).")
-@click.option("--no-track", is_flag=True, help="Accepted for later use: runs are not tracked yet.")
+@click.option("--no-track", is_flag=True, help="Do not record the run in the tracking store.")
 @click.option("--json", "as_json", is_flag=True, help="Print the run's result as JSON.")
 def run_command(
     target: str,
@@ -334,7 +334,13 @@ def run_command(
     from .core.runs.params import ParameterError, resolve_parameters
     from .core.runs.plan import RunRefused
     from .core.runs.progress import Progress
-    from .core.runs.runner import MissingInput, RunOptions, SelectionError, run_pipeline
+    from .core.runs.runner import (
+        MissingInput,
+        RunOptions,
+        SelectionError,
+        check_selection,
+        run_pipeline,
+    )
     from .core.runs.session import RunInputError, cache_limit, open_cache, open_plan
 
     progress = Progress()
@@ -353,9 +359,24 @@ def run_command(
     options = RunOptions(from_step=from_step, only=only, use_cache=not no_cache)
     out = None if as_json else sys.stdout
     try:
+        check_selection(plan, options)
+    except SelectionError as exc:
+        raise BadInput(str(exc)) from None
+    tracked = None if no_track else _start_tracking(path, plan, values, progress)
+    try:
         result = run_pipeline(plan, values, cache, options, progress, out)
     except (SelectionError, MissingInput) as exc:
+        if tracked is not None:
+            tracked[0].discard(tracked[1])  # bad input: no run to remember
         raise BadInput(str(exc)) from None
+    except BaseException:
+        if tracked is not None:
+            tracked[0].end(tracked[1], "FAILED")
+        raise
+    if tracked is not None:
+        from .core.runs.tracked import finish
+
+        finish(*tracked, plan, result, values)
     if off:
         result.warnings.insert(0, off)
     if as_json:
@@ -363,6 +384,22 @@ def run_command(
     progress.finished(result)
     if result.status != "FINISHED":
         raise RunEnded(1 if result.status == "FAILED" else 130)
+
+
+def _start_tracking(path: Path, plan: Any, values: dict[str, Any], progress: Any) -> Any:
+    """The run's tracker and record; None (with a warning) when tracking cannot start: the
+    pipeline runs all the same."""
+    from .core.runs.tracked import start
+
+    try:
+        tracker, record = start(path, plan, values)
+    except OSError as exc:
+        progress.warning(f"tracking: this run is not recorded ({exc.strerror or exc})")
+        return None
+    pending = tracker.pending_warning()
+    if pending:
+        progress.warning(pending)
+    return tracker, record
 
 
 @main.group(name="cache")

@@ -64,6 +64,11 @@ class Outbox:
         with contextlib.suppress(FileNotFoundError):
             os.rename(self.folder / f"{run_id}{_CLAIMED}", self.folder / f"{run_id}{_SUFFIX}")
 
+    def discard(self, run_id: str) -> None:
+        """Remove a waiting record (a run that never ran)."""
+        with contextlib.suppress(FileNotFoundError):
+            (self.folder / f"{run_id}{_SUFFIX}").unlink()
+
     def done(self, run_id: str) -> None:
         """The record was logged: remove it."""
         with contextlib.suppress(FileNotFoundError):

@@ -93,6 +93,10 @@ class Tracker:
             spawn_drainer(self.state)
         return ended
 
+    def discard(self, record: RunRecord) -> None:
+        """Forget a started run that never ran (its input was refused)."""
+        self.outbox.discard(record.run_id)
+
     @contextmanager
     def run(self, **start: Any) -> Iterator[TrackedRun]:
         """A run that always ends: FINISHED unless the body set otherwise, FAILED on an

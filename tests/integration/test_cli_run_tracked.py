@@ -86,17 +86,17 @@ def test_two_runs_with_different_params_are_two_tracked_runs(project: Path) -> N
         assert tags["mlflow.source.git.commit"] == commit
         assert tags["mlflow.source.name"] == "notebooks/iris.ipynb"
         assert tags["mlflow.source.type"] == "LOCAL"
-        assert len(tags["nbbridge.step.train.code_sha"]) == 40
+        assert len(tags["nbbridge.step.train.code_sha256"]) == 40
         assert tags["nbbridge.step.train.cells"]
         code = client.download_artifacts(run.info.run_id, "steps/train.py")
         assert "def train(" in Path(code).read_text()
     # the second run read load and split from the cache: its tags say so
     second = tracked[1].data.tags
-    assert second["nbbridge.step.load.cache"] == "hit"
-    assert second["nbbridge.step.train.cache"] == "miss"
+    assert second["nbbridge.step.load.cache_hit"] == "true"
+    assert second["nbbridge.step.train.cache_hit"] == "false"
     assert (
-        tracked[0].data.tags["nbbridge.step.train.code_sha"]
-        == second["nbbridge.step.train.code_sha"]
+        tracked[0].data.tags["nbbridge.step.train.code_sha256"]
+        == second["nbbridge.step.train.code_sha256"]
     )
 
 

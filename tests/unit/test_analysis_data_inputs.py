@@ -54,7 +54,9 @@ def test_each_step_lists_the_files_it_reads_with_parameters_at_their_default() -
         code("import pandas as pd\nimport numpy as np"),
         code("source = 'data/raw.csv'\nepochs = 3", "parameters"),
         code("raw = pd.read_csv(source)\nlabels = pd.read_csv('data/labels.csv')", "step:load"),
-        code("weights = np.load('w.npy')\nscore = len(raw) + len(labels) + weights.sum()", "step:fit"),
+        code(
+            "weights = np.load('w.npy')\nscore = len(raw) + len(labels) + weights.sum()", "step:fit"
+        ),
         code("print(score)", "step:report"),
     )
     assert find_step(pipeline, "load").data == ["data/raw.csv", "data/labels.csv"]

@@ -3,7 +3,7 @@
 The run's record is started before the first step (so a killed process leaves a RUNNING record
 the next drain ends KILLED) and ended with the result: params, the metrics cell's values and
 each step's duration, MLflow's system tags, and nbbridge's per step — code hash, cell ids, cache
-hit, data versions (DVC's md5 of each file it read) — and artifacts: each step's code (runs can
+hit, data versions (DVC's md5 of each file it read; tag names in ``tracking.tags``) — and artifacts: each step's code (runs can
 be diffed without git) and the run's result JSON. Everything goes through the outbox; nothing
 here imports MLflow.
 """
@@ -17,6 +17,7 @@ from typing import Any
 from ..tracking import Tracker
 from ..tracking.data_versions import file_md5
 from ..tracking.record import RunRecord
+from ..tracking.tags import SOURCE, data_tag, step_tag
 from .keys import code_digest, data_inputs
 from .plan import RunPlan
 from .project import project_root, state_dir
@@ -42,23 +43,21 @@ def start(source: Path, plan: RunPlan, params: dict[str, Any]) -> tuple[Tracker,
         source=source.resolve(),
         source_type="LOCAL",
         params=params,
-        tags={"nbbridge.source": "cli"},
+        tags={SOURCE: "cli"},
     )
     return tracker, record
 
 
-def _data_versions(plan: RunPlan, params: dict[str, Any]) -> dict[str, str]:
+def _data_versions(plan: RunPlan, params: dict[str, Any], root: Path) -> dict[str, str]:
+    """``nbbridge.data.<path>`` (relative to the project root) → the file's md5, DVC's hash."""
     tags: dict[str, str] = {}
     for step in plan.steps:
-        versions = []
         for path in data_inputs(step.code, plan.folder, params):
             try:
-                rel = os.path.relpath(path, plan.folder)
-                versions.append(f"{rel}@{file_md5(path)}")
+                rel = os.path.relpath(Path(path).resolve(), root)
+                tags[data_tag(Path(rel).as_posix())] = file_md5(path)
             except OSError:
                 continue
-        if versions:
-            tags[f"nbbridge.step.{step.name}.data"] = ",".join(sorted(versions))
     return tags
 
 
@@ -67,18 +66,18 @@ def finish(
 ) -> RunRecord:
     """End ``record`` with ``result``; the result takes the run's id and the store's URI."""
     metrics = dict(result.metrics)
-    tags = _data_versions(plan, params)
+    tags = _data_versions(plan, params, project_root(Path(plan.label)))
     for step in result.steps:
         metrics[f"step.{step.name}.seconds"] = round(step.seconds, 4)
-        prefix = f"nbbridge.step.{step.name}"
-        tags[f"{prefix}.status"] = step.status
-        tags[f"{prefix}.cache"] = "hit" if step.status == "cached" else "miss"
-        tags[f"{prefix}.cells"] = ",".join(step.cell_ids)
+        tags[step_tag(step.name, "status")] = step.status
+        tags[step_tag(step.name, "cache_hit")] = "true" if step.status == "cached" else "false"
+        tags[step_tag(step.name, "duration_s")] = f"{step.seconds:.4f}"
+        tags[step_tag(step.name, "cells")] = ",".join(step.cell_ids)
         if step.cache_key:
-            tags[f"{prefix}.key"] = step.cache_key
+            tags[step_tag(step.name, "cache_key")] = step.cache_key
     artifacts = {}
     for step in plan.steps:
-        tags[f"nbbridge.step.{step.name}.code_sha"] = code_digest(step.code)
+        tags[step_tag(step.name, "code_sha256")] = code_digest(step.code)
         artifacts[f"steps/{step.name}.py"] = step.code
     if result.error is not None:
         tags["nbbridge.error"] = f"{result.error.step}: {result.error.error}"[:5000]

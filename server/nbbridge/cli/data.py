@@ -7,8 +7,10 @@ from typing import TYPE_CHECKING
 
 import click
 
+from . import main, usable_path
+
 if TYPE_CHECKING:
-    from .core.tracking.data_versions import DataVersion
+    from ..core.tracking.data_versions import DataVersion
 
 __all__ = ["data_group"]
 
@@ -26,7 +28,7 @@ def _row(version: DataVersion) -> dict[str, object]:
     }
 
 
-@click.group(name="data")
+@main.group(name="data")
 def data_group() -> None:
     """Version data files with DVC; a step's data inputs enter its cache key and run tags."""
 
@@ -39,8 +41,7 @@ def data_add(path: str, as_json: bool) -> None:
 
     PATH.dvc and the .gitignore entry are staged in git; commit them with the code.
     """
-    from .cli import usable_path
-    from .core.tracking.data_versions import DataError, add
+    from ..core.tracking.data_versions import DataError, add
 
     try:
         version = add(usable_path(path, "PATH"))
@@ -58,8 +59,7 @@ def data_add(path: str, as_json: bool) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print the files as JSON.")
 def data_status(path: str, as_json: bool) -> None:
     """The data files DVC tracks in PATH's git repository, and which changed since added."""
-    from .cli import usable_path
-    from .core.tracking.data_versions import DataError, status
+    from ..core.tracking.data_versions import DataError, status
 
     try:
         versions = status(usable_path(path, "PATH"))
